@@ -1,0 +1,36 @@
+#pragma once
+// The composition root: owns every subsystem, starts them in dependency order and stops them in reverse.
+// Threads: run() on the main thread; HTTP pool threads call handle(); the scanner and SSDP have their own.
+#include "hearth/config/config.hpp"
+#include "hearth/http/server.hpp"
+#include "hearth/net/interfaces.hpp"
+
+#include <string>
+#include <vector>
+
+namespace hearth {
+
+class App {
+  public:
+    App(Config config, std::vector<net::Interface> interfaces);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    /// Serves until SIGINT or SIGTERM (which the caller has blocked in every thread). Returns the exit status.
+    int run();
+
+    /// Indexes once, prints the summary line to stdout, returns the exit status.
+    static int scan_only(const Config& config);
+
+  private:
+    struct State;
+    http::Response handle(const http::Request& request);
+    http::Response handle_control(const http::Request& request);
+
+    Config config_;
+    std::vector<net::Interface> interfaces_;
+    std::unique_ptr<State> state_;
+};
+
+} // namespace hearth

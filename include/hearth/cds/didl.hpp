@@ -1,0 +1,55 @@
+#pragma once
+// DIDL-Lite (ContentDirectory:1 §2.8) for Browse results: the Filter, the SortCriteria whitelist and the writer.
+// Pure: no sockets, no database.
+#include "hearth/db/objects.hpp"
+
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace hearth::cds {
+
+/// The Browse Filter argument: "*" for everything, else a comma list of property names ("upnp:artist",
+/// "res", "res@size", "@childCount"…). Required properties are always written.
+class Filter {
+  public:
+    explicit Filter(std::string_view text);
+    bool wants(std::string_view property) const;
+
+  private:
+    bool all_ = false;
+    std::set<std::string, std::less<>> properties_;
+};
+
+/// SortCriteria → an ORDER BY body over whitelisted columns (folders always first), or nullopt for 709.
+std::optional<std::string> sort_sql(std::string_view criteria);
+
+/// The sort capabilities string matching sort_sql's whitelist.
+std::string sort_capabilities();
+
+class DidlWriter {
+  public:
+    /// base_url: "http://address:port", used for res URLs.
+    DidlWriter(const Filter& filter, std::string base_url);
+    void add(const db::ObjectRow& object);
+    /// The complete DIDL-Lite document (unescaped; the SOAP layer escapes it).
+    std::string finish();
+
+  private:
+    void add_container(const db::ObjectRow& o);
+    void add_item(const db::ObjectRow& o);
+    void add_res(const db::ObjectRow& o);
+    void element(std::string_view name, std::string_view value);
+
+    const Filter& filter_;
+    std::string base_url_;
+    std::string out_;
+};
+
+/// The URL path of an item's media: "/media/<id>.<ext>" (the extension helps renderers that look at it).
+std::string media_path(const db::ObjectRow& o);
+
+/// A dc:date value from a tag ("2019", "2019-05-02T10:00:00") or nullopt when it does not look like a date.
+std::optional<std::string> normalize_date(std::string_view tag);
+
+} // namespace hearth::cds

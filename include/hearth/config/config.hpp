@@ -1,0 +1,46 @@
+#pragma once
+// The validated, immutable configuration. Built once by parse_options(); nothing reads raw options afterwards.
+#include "hearth/util/log.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hearth {
+
+inline constexpr std::uint16_t kDefaultPort = 8300;
+inline constexpr const char* kDefaultConfigFile = "/etc/hearth/hearth.conf";
+
+struct Config {
+    std::vector<std::filesystem::path> media_dirs; ///< absolute, existing directories
+    std::filesystem::path db_path;
+    std::vector<std::string> interfaces; ///< empty: every up, multicast-capable, non-loopback interface
+    std::uint16_t port = kDefaultPort;
+    std::string friendly_name;
+    log::Level log_level = log::Level::info;
+    bool scan_only = false;
+};
+
+/// What the process sees of its surroundings, so that defaults can be tested without touching the real ones.
+struct Environment {
+    std::function<std::optional<std::string>(const std::string&)> getenv;
+    std::filesystem::path cwd;
+    std::string hostname;
+    std::filesystem::path default_config_file = kDefaultConfigFile;
+    static Environment from_process();
+};
+
+/// Result of parsing: a Config to run with, or an exit code with the text to print
+/// (help and version exit 0 on stdout; every error exits 2 with one line on stderr naming the option).
+struct ParseResult {
+    std::optional<Config> config;
+    int exit_code = 0;
+    std::string output;
+};
+
+ParseResult parse_options(const std::vector<std::string>& args, const Environment& env);
+
+} // namespace hearth

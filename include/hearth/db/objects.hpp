@@ -1,0 +1,89 @@
+#pragma once
+// Read access to the index for request threads. Each ObjectReader owns a read-only connection and belongs to
+// one thread at a time; ReaderPool lends them out (any thread).
+#include "hearth/db/sqlite.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hearth::db {
+
+inline constexpr std::int64_t kRootId = 0;
+
+struct ObjectRow {
+    std::int64_t id = 0;
+    std::int64_t parent_id = -1; ///< -1 for the root
+    bool is_container = true;
+    std::string title;
+    std::string upnp_class;
+    std::int64_t child_count = 0;
+    std::string path;
+    std::optional<std::int64_t> size, mtime;
+    std::optional<std::string> mime, dlna_profile;
+    std::optional<std::int64_t> duration_ms, bitrate, width, height;
+    std::optional<std::int64_t> channels, sample_rate, bits_per_sample;
+    std::optional<std::string> artist, album, album_artist, genre, date;
+    std::optional<std::int64_t> track;
+};
+
+/// One distinct way the library's files are offered, for ConnectionManager's SourceProtocolInfo.
+struct FormatRow {
+    std::string mime;
+    std::optional<std::string> dlna_profile;
+    bool is_image = false;
+};
+
+class ObjectReader {
+  public:
+    explicit ObjectReader(const std::filesystem::path& db_path);
+
+    /// The object with this id; the root (id 0) is synthesised with its current child count.
+    std::optional<ObjectRow> get(std::int64_t id);
+    /// Children of a container, ordered by order_by (an ORDER BY body built only from whitelisted columns).
+    std::vector<ObjectRow> children(std::int64_t parent, const std::string& order_by, std::int64_t offset,
+                                    std::int64_t limit);
+    std::int64_t system_update_id();
+    std::vector<FormatRow> formats();
+
+  private:
+    Database db_;
+    Statement get_;
+    Statement root_count_;
+    Statement update_id_;
+};
+
+class ReaderPool {
+  public:
+    explicit ReaderPool(std::filesystem::path db_path) : db_path_(std::move(db_path)) {}
+
+    class Lease {
+      public:
+        Lease(ReaderPool& pool, std::unique_ptr<ObjectReader> reader) : pool_(pool), reader_(std::move(reader)) {}
+        ~Lease() { pool_.give_back(std::move(reader_)); }
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        ObjectReader* operator->() { return reader_.get(); }
+        ObjectReader& operator*() { return *reader_; }
+
+      private:
+        ReaderPool& pool_;
+        std::unique_ptr<ObjectReader> reader_;
+    };
+
+    /// Any thread. Reuses an idle connection or opens a new one.
+    Lease acquire();
+
+  private:
+    void give_back(std::unique_ptr<ObjectReader> reader);
+
+    std::filesystem::path db_path_;
+    std::mutex mutex_; // guards idle_
+    std::vector<std::unique_ptr<ObjectReader>> idle_;
+};
+
+} // namespace hearth::db

@@ -1,0 +1,20 @@
+#pragma once
+// GET/HEAD /media/<object-id>[.<ext>]: a file from the index by its object id, never by path.
+// Runs on HTTP pool threads.
+#include "hearth/db/objects.hpp"
+#include "hearth/http/server.hpp"
+
+#include <optional>
+
+namespace hearth::http {
+
+/// The object id in a media path, or nullopt when the path is anything else (→ 404).
+std::optional<std::int64_t> media_object_id(std::string_view path);
+
+/// The transferMode.dlna.org value to answer with: the request's when it is valid for this kind of content,
+/// else the default (Streaming for audio/video, Interactive for images).
+std::string transfer_mode(std::string_view requested, bool is_image);
+
+Response serve_media(const Request& request, db::ReaderPool& readers);
+
+} // namespace hearth::http

@@ -1,0 +1,38 @@
+#pragma once
+// The SSDP advertiser and search responder. Runs its own thread (start/stop from the main thread only).
+#include "hearth/net/interfaces.hpp"
+#include "hearth/net/lan_policy.hpp"
+#include "hearth/ssdp/messages.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace hearth::ssdp {
+
+class Server {
+  public:
+    Server(Identity identity, std::vector<net::Interface> interfaces, net::LanPolicy policy, std::uint16_t http_port);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Opens the sockets (throws std::runtime_error with the reason) and starts announcing.
+    void start();
+    /// Sends ssdp:byebye on every interface and stops the thread.
+    void stop();
+
+    std::uint64_t searches_answered() const { return answered_.load(); }
+    std::uint64_t datagrams_ignored() const { return ignored_.load(); }
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    std::thread thread_;
+    std::atomic<std::uint64_t> answered_{0};
+    std::atomic<std::uint64_t> ignored_{0};
+};
+
+} // namespace hearth::ssdp

@@ -1,0 +1,232 @@
+#include "hearth/app/app.hpp"
+
+#include "hearth/cds/content_directory.hpp"
+#include "hearth/cms/connection_manager.hpp"
+#include "hearth/daemon/notify.hpp"
+#include "hearth/db/migrations.hpp"
+#include "hearth/db/objects.hpp"
+#include "hearth/http/media.hpp"
+#include "hearth/library/scanner.hpp"
+#include "hearth/media/probe.hpp"
+#include "hearth/net/lan_policy.hpp"
+#include "hearth/ssdp/server.hpp"
+#include "hearth/upnp/description.hpp"
+#include "hearth/util/log.hpp"
+#include "hearth/util/resources.hpp"
+#include "hearth/util/strings.hpp"
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <csignal>
+#include <fcntl.h>
+#include <iostream>
+#include <random>
+#include <sys/utsname.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace hearth {
+namespace {
+
+std::string random_uuid() {
+    unsigned char b[16];
+    int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && ::read(fd, b, sizeof b) == static_cast<ssize_t>(sizeof b);
+    if (fd >= 0) ::close(fd);
+    if (!ok) {
+        std::random_device rd;
+        for (auto& x : b) x = static_cast<unsigned char>(rd());
+    }
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); // version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); // RFC 4122 variant
+    char out[37];
+    std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    return out;
+}
+
+struct Identity {
+    std::string uuid;
+    long boot_id;
+};
+
+// The UDN is made once and kept in the database: TVs remember servers by it.
+Identity load_identity(const fs::path& db_path) {
+    db::Database db(db_path, db::OpenMode::read_write_create);
+    db::configure_writer(db);
+    db::Transaction tx(db);
+    auto get = [&](std::string_view key) -> std::optional<std::string> {
+        auto s = db.prepare("SELECT value FROM settings WHERE key = ?");
+        s.bind(1, key);
+        return s.step() ? std::optional<std::string>(s.text(0)) : std::nullopt;
+    };
+    auto put = [&](std::string_view key, std::string_view value) {
+        auto s = db.prepare("INSERT INTO settings(key, value) VALUES(?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        s.bind(1, key).bind(2, value).exec();
+    };
+    auto uuid = get("device_uuid");
+    if (!uuid) {
+        uuid = random_uuid();
+        put("device_uuid", *uuid);
+    }
+    auto previous_boot = get("boot_id");
+    long boot_id = previous_boot ? static_cast<long>(parse_uint(*previous_boot).value_or(0) % 0x7FFFFFFF) + 1 : 1;
+    put("boot_id", std::to_string(boot_id));
+    tx.commit();
+    return {*uuid, boot_id};
+}
+
+std::string server_header() {
+    utsname u{};
+    std::string os = "Linux";
+    if (::uname(&u) == 0) os = std::string(u.sysname) + "/" + u.release;
+    return os + " UPnP/1.0 DLNADOC/1.50 Hearth/" HEARTH_VERSION;
+}
+
+void ensure_parent_dir(const fs::path& file) {
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    if (ec) throw std::runtime_error("cannot create " + file.parent_path().string() + ": " + ec.message());
+}
+
+http::Response xml(std::string body) { return http::Response::text(200, std::move(body), "text/xml; charset=\"utf-8\""); }
+
+std::string content_type_for(std::string_view path) {
+    if (path.ends_with(".png")) return "image/png";
+    if (path.ends_with(".jpg")) return "image/jpeg";
+    return "text/xml; charset=\"utf-8\"";
+}
+
+} // namespace
+
+struct App::State {
+    Identity identity;
+    std::string description;
+    db::ReaderPool readers;
+    cds::ContentDirectory content_directory{readers};
+    cms::ConnectionManager connection_manager{readers};
+    std::atomic<bool> stop_scan{false};
+    std::atomic<bool> scanning{false};
+
+    State(Identity id, std::string desc, fs::path db_path)
+        : identity(std::move(id)), description(std::move(desc)), readers(std::move(db_path)) {}
+};
+
+App::App(Config config, std::vector<net::Interface> interfaces)
+    : config_(std::move(config)), interfaces_(std::move(interfaces)) {}
+
+App::~App() = default;
+
+int App::scan_only(const Config& config) {
+    ensure_parent_dir(config.db_path);
+    media::quiet_libav();
+    std::atomic<bool> stop{false};
+    library::Scanner scanner(config.db_path, config.media_dirs, std::max(1U, std::thread::hardware_concurrency()));
+    auto summary = scanner.run(stop);
+    std::cout << summary.line() << std::endl;
+    return 0;
+}
+
+http::Response App::handle_control(const http::Request& request) {
+    if (request.method != "POST") return http::Response::text(405, "Method not allowed\n").header("Allow", "POST");
+    const upnp::ActionTable* table = nullptr;
+    const char* type = nullptr;
+    if (request.path == "/control/ContentDirectory") {
+        table = &state_->content_directory.actions();
+        type = cds::kServiceType;
+    } else if (request.path == "/control/ConnectionManager") {
+        table = &state_->connection_manager.actions();
+        type = cms::kServiceType;
+    } else {
+        return http::Response::text(404, "Not found\n");
+    }
+    upnp::RequestContext ctx{"http://" + net::to_string(request.local.sin_addr) + ":" + std::to_string(config_.port)};
+    auto outcome = table->invoke(type, request.body, ctx);
+    auto r = http::Response::text(outcome.http_status, std::move(outcome.body), "text/xml; charset=\"utf-8\"");
+    r.header("EXT", "");
+    return r;
+}
+
+http::Response App::handle(const http::Request& request) {
+    const auto& path = request.path;
+    if (path.starts_with("/media/")) return http::serve_media(request, state_->readers);
+    if (path.starts_with("/control/")) return handle_control(request);
+    if (request.method != "GET" && request.method != "HEAD") {
+        // SUBSCRIBE/UNSUBSCRIBE on /event/…: eventing is not offered yet; say so plainly.
+        return http::Response::text(501, "Not implemented\n");
+    }
+    if (path == "/description.xml") return xml(state_->description);
+    if (path.starts_with("/scpd/") || path.starts_with("/icons/")) {
+        auto file = path.starts_with("/scpd/") ? "descriptors/" + path.substr(6) : "descriptors/" + path.substr(1);
+        auto data = resources::find(file);
+        if (!data || file.find("..") != std::string::npos) return http::Response::text(404, "Not found\n");
+        return http::Response::text(200, std::string(*data), content_type_for(path));
+    }
+    if (path == "/") {
+        auto reader = state_->readers.acquire();
+        auto root = reader->get(db::kRootId);
+        std::string body = "<!doctype html><meta charset=utf-8><title>" + xml_escape(config_.friendly_name) +
+                           "</title><h1>" + xml_escape(config_.friendly_name) + "</h1><p>Hearth " HEARTH_VERSION
+                           " is sharing " + std::to_string(root ? root->child_count : 0) + " media folders.</p>";
+        return http::Response::text(200, body, "text/html; charset=utf-8");
+    }
+    return http::Response::text(404, "Not found\n");
+}
+
+int App::run() {
+    ensure_parent_dir(config_.db_path);
+    media::quiet_libav();
+    auto identity = load_identity(config_.db_path);
+    upnp::DeviceInfo info{config_.friendly_name, identity.uuid, upnp::config_id_for(config_.friendly_name)};
+    state_ = std::make_unique<State>(identity, upnp::device_description(info), config_.db_path);
+
+    auto policy = net::LanPolicy::for_interfaces(interfaces_);
+    http::Server http(
+        config_.port, [this](const http::Request& r) { return handle(r); },
+        [policy](const sockaddr_in& client) { return policy.allows(client.sin_addr); }, 4);
+    http.start();
+
+    ssdp::Identity ssdp_id{identity.uuid,
+                           "urn:schemas-upnp-org:device:MediaServer:1",
+                           {cds::kServiceType, cms::kServiceType},
+                           server_header(),
+                           identity.boot_id,
+                           info.config_id};
+    ssdp::Server ssdp(ssdp_id, interfaces_, policy, config_.port);
+    ssdp.start();
+    for (const auto& i : interfaces_) {
+        log::info("serving on ", i.name, " at http://", i.ipv4.front().text(), ":", config_.port, "/");
+    }
+    daemon::notify_ready();
+
+    std::thread scanner_thread([this] {
+        library::Scanner scanner(config_.db_path, config_.media_dirs, std::max(1U, std::thread::hardware_concurrency()));
+        daemon::notify_status("Scanning the media folders");
+        try {
+            auto summary = scanner.run(state_->stop_scan);
+            log::info("scan finished: ", summary.line());
+            daemon::notify_status("Serving; " + std::to_string(summary.indexed()) + " files indexed");
+        } catch (const std::exception& e) {
+            log::error("scan failed: ", e.what());
+        }
+    });
+
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log::info("stopping (", sig == SIGINT ? "SIGINT" : "SIGTERM", ")");
+    daemon::notify_stopping();
+    state_->stop_scan.store(true);
+    ssdp.stop(); // byebye first, so that TVs drop us before the HTTP port closes
+    http.stop();
+    scanner_thread.join();
+    return 0;
+}
+
+} // namespace hearth

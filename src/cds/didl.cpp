@@ -1,0 +1,201 @@
+#include "hearth/cds/didl.hpp"
+
+#include "hearth/media/media_info.hpp"
+#include "hearth/util/strings.hpp"
+
+#include <array>
+#include <ctime>
+
+namespace hearth::cds {
+
+Filter::Filter(std::string_view text) {
+    for (auto part : split(text, ',')) {
+        auto name = trim(part);
+        if (name == "*") all_ = true;
+        if (!name.empty()) properties_.emplace(name);
+    }
+}
+
+bool Filter::wants(std::string_view property) const {
+    if (all_ || properties_.contains(property)) return true;
+    // "res@size" implies the res element itself.
+    if (property == "res") {
+        for (const auto& p : properties_) {
+            if (p.starts_with("res@")) return true;
+        }
+    }
+    // dc:creator and upnp:artist carry the same value; a client asking for either gets both.
+    if (property == "dc:creator") return properties_.contains("upnp:artist");
+    return false;
+}
+
+namespace {
+struct SortKey {
+    std::string_view property;
+    std::string_view column;
+};
+constexpr std::array<SortKey, 9> kSortKeys = {{
+    {"dc:title", "title COLLATE NOCASE"},
+    {"dc:date", "date"},
+    {"upnp:originalTrackNumber", "track"},
+    {"upnp:artist", "artist COLLATE NOCASE"},
+    {"dc:creator", "artist COLLATE NOCASE"},
+    {"upnp:album", "album COLLATE NOCASE"},
+    {"upnp:genre", "genre COLLATE NOCASE"},
+    {"upnp:class", "upnp_class"},
+    {"res@size", "size"},
+}};
+} // namespace
+
+std::optional<std::string> sort_sql(std::string_view criteria) {
+    std::string sql = "is_container DESC";
+    for (auto part : split(criteria, ',')) {
+        auto key = trim(part);
+        if (key.empty()) {
+            if (trim(criteria).empty()) break;
+            return std::nullopt;
+        }
+        bool descending = key.front() == '-';
+        if (key.front() == '+' || key.front() == '-') key.remove_prefix(1);
+        const SortKey* match = nullptr;
+        for (const auto& k : kSortKeys) {
+            if (k.property == key) match = &k;
+        }
+        if (match == nullptr) return std::nullopt;
+        sql.append(", ").append(match->column).append(descending ? " DESC" : " ASC");
+    }
+    return sql + ", title COLLATE NOCASE, id";
+}
+
+std::string sort_capabilities() {
+    std::string out;
+    for (const auto& k : kSortKeys) {
+        if (!out.empty()) out += ",";
+        out += k.property;
+    }
+    return out;
+}
+
+std::string media_path(const db::ObjectRow& o) {
+    std::string path = "/media/" + std::to_string(o.id);
+    auto dot = o.path.rfind('.');
+    auto slash = o.path.rfind('/');
+    if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
+        auto ext = to_lower(std::string_view(o.path).substr(dot + 1));
+        bool simple = !ext.empty() && ext.size() <= 5;
+        for (char c : ext) simple = simple && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+        if (simple) path += "." + ext;
+    }
+    return path;
+}
+
+std::optional<std::string> normalize_date(std::string_view tag) {
+    auto digits = [](std::string_view s) {
+        for (char c : s) {
+            if (c < '0' || c > '9') return false;
+        }
+        return !s.empty();
+    };
+    if (tag.size() == 4 && digits(tag)) return std::string(tag) + "-01-01";
+    if (tag.size() >= 10 && digits(tag.substr(0, 4)) && tag[4] == '-' && digits(tag.substr(5, 2)) && tag[7] == '-' &&
+        digits(tag.substr(8, 2))) {
+        return std::string(tag.substr(0, 10));
+    }
+    return std::nullopt;
+}
+
+namespace {
+std::string date_of_mtime(std::int64_t mtime) {
+    std::time_t t = static_cast<std::time_t>(mtime);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+} // namespace
+
+DidlWriter::DidlWriter(const Filter& filter, std::string base_url) : filter_(filter), base_url_(std::move(base_url)) {
+    out_.reserve(4096);
+    out_ = "<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
+           "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\" "
+           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\">";
+}
+
+void DidlWriter::element(std::string_view name, std::string_view value) {
+    out_.append("<").append(name).append(">");
+    append_xml_escaped(out_, value);
+    out_.append("</").append(name).append(">");
+}
+
+void DidlWriter::add(const db::ObjectRow& o) { o.is_container ? add_container(o) : add_item(o); }
+
+void DidlWriter::add_container(const db::ObjectRow& o) {
+    out_.append("<container id=\"").append(std::to_string(o.id));
+    out_.append("\" parentID=\"").append(std::to_string(o.parent_id));
+    out_.append("\" restricted=\"1\" searchable=\"0\" childCount=\"").append(std::to_string(o.child_count));
+    out_.append("\">");
+    element("dc:title", o.title);
+    element("upnp:class", o.upnp_class);
+    out_.append("</container>");
+}
+
+void DidlWriter::add_item(const db::ObjectRow& o) {
+    out_.append("<item id=\"").append(std::to_string(o.id));
+    out_.append("\" parentID=\"").append(std::to_string(o.parent_id)).append("\" restricted=\"1\">");
+    element("dc:title", o.title);
+    element("upnp:class", o.upnp_class);
+    if (o.artist) {
+        if (filter_.wants("dc:creator")) element("dc:creator", *o.artist);
+        if (filter_.wants("upnp:artist")) element("upnp:artist", *o.artist);
+    }
+    if (o.album_artist && filter_.wants("upnp:artist")) {
+        out_.append("<upnp:artist role=\"AlbumArtist\">");
+        append_xml_escaped(out_, *o.album_artist);
+        out_.append("</upnp:artist>");
+    }
+    if (o.album && filter_.wants("upnp:album")) element("upnp:album", *o.album);
+    if (o.genre && filter_.wants("upnp:genre")) element("upnp:genre", *o.genre);
+    if (o.track && filter_.wants("upnp:originalTrackNumber")) element("upnp:originalTrackNumber", std::to_string(*o.track));
+    if (filter_.wants("dc:date")) {
+        std::optional<std::string> date = o.date ? normalize_date(*o.date) : std::nullopt;
+        bool music = o.upnp_class.starts_with("object.item.audioItem");
+        if (!date && !music && o.mtime) date = date_of_mtime(*o.mtime);
+        if (date) element("dc:date", *date);
+    }
+    if (filter_.wants("res")) add_res(o);
+    out_.append("</item>");
+}
+
+void DidlWriter::add_res(const db::ObjectRow& o) {
+    const bool image = o.upnp_class.starts_with("object.item.imageItem");
+    auto attr = [&](std::string_view name, const std::optional<std::int64_t>& value) {
+        if (!value || !filter_.wants(std::string("res@").append(name))) return;
+        out_.append(" ").append(name).append("=\"").append(std::to_string(*value)).append("\"");
+    };
+    out_.append("<res protocolInfo=\"");
+    append_xml_escaped(out_, media::protocol_info(o.mime.value_or("application/octet-stream"), o.dlna_profile, image));
+    out_.append("\"");
+    attr("size", o.size);
+    if (o.duration_ms && filter_.wants("res@duration")) {
+        out_.append(" duration=\"").append(media::format_duration(*o.duration_ms)).append("\"");
+    }
+    // ContentDirectory's bitrate is in bytes per second.
+    attr("bitrate", o.bitrate ? std::optional<std::int64_t>(*o.bitrate / 8) : std::nullopt);
+    if (o.width && o.height && filter_.wants("res@resolution")) {
+        out_.append(" resolution=\"").append(std::to_string(*o.width)).append("x").append(std::to_string(*o.height)).append("\"");
+    }
+    attr("sampleFrequency", o.sample_rate);
+    attr("nrAudioChannels", o.channels);
+    attr("bitsPerSample", o.bits_per_sample);
+    out_.append(">");
+    append_xml_escaped(out_, base_url_ + media_path(o));
+    out_.append("</res>");
+}
+
+std::string DidlWriter::finish() {
+    out_.append("</DIDL-Lite>");
+    return std::move(out_);
+}
+
+} // namespace hearth::cds

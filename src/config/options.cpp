@@ -1,0 +1,233 @@
+#include "hearth/config/config.hpp"
+#include "hearth/util/strings.hpp"
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace hearth {
+namespace {
+
+struct UsageError {
+    std::string message;
+};
+
+po::options_description option_table() {
+    po::options_description desc("Options (also accepted as 'key = value' lines in the config file)");
+    // clang-format off
+    desc.add_options()
+        ("help,h", "show this help and exit")
+        ("version", "print the version and exit")
+        ("config", po::value<std::string>()->value_name("FILE"),
+            "config file to read (default: /etc/hearth/hearth.conf when present)")
+        ("media", po::value<std::vector<std::string>>()->value_name("DIR")->composing(),
+            "media folder to share; repeatable (default: the XDG Videos, Music and Pictures folders "
+            "that exist, else the current folder)")
+        ("db", po::value<std::string>()->value_name("FILE"),
+            "index database (default: $STATE_DIRECTORY/hearth.db or ~/.local/state/hearth/hearth.db)")
+        ("interface", po::value<std::vector<std::string>>()->value_name("NAME")->composing(),
+            "network interface to serve on; repeatable (default: every up, multicast-capable, "
+            "non-loopback interface)")
+        ("port", po::value<std::string>()->value_name("N"), "HTTP port (default: 8300)")
+        ("name", po::value<std::string>()->value_name("NAME"),
+            "name shown on TVs (default: \"Hearth on <hostname>\")")
+        ("log-level", po::value<std::string>()->value_name("LEVEL"),
+            "error, warning, info or debug (default: info)")
+        ("scan-only", po::bool_switch(), "index the media folders, print a summary and exit");
+    // clang-format on
+    return desc;
+}
+
+// Keys that make no sense in a config file.
+const std::set<std::string> kCommandLineOnly = {"help", "version", "config", "scan-only"};
+
+// Boost's config parser reports neither the line nor the file; check each line first so that the
+// message names both.
+void check_config_lines(const fs::path& file, std::istream& in, const po::options_description& desc) {
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        auto text = trim(line);
+        if (text.empty() || text.front() == '#') continue;
+        auto where = file.string() + ":" + std::to_string(number) + ": ";
+        auto eq = text.find('=');
+        if (eq == std::string_view::npos) throw UsageError{where + "expected 'key = value', got '" + std::string(text) + "'"};
+        std::string key(trim(text.substr(0, eq)));
+        if (desc.find_nothrow(key, false) == nullptr || kCommandLineOnly.contains(key)) {
+            throw UsageError{where + "unknown option '" + key + "'"};
+        }
+    }
+}
+
+void read_config_file(const fs::path& file, const po::options_description& desc, po::variables_map& vm) {
+    std::ifstream in(file);
+    if (!in) throw UsageError{"--config: cannot read '" + file.string() + "'"};
+    check_config_lines(file, in, desc);
+    in.clear();
+    in.seekg(0);
+    try {
+        po::store(po::parse_config_file(in, desc, false), vm);
+    } catch (const po::error& e) {
+        throw UsageError{file.string() + ": " + e.what()};
+    }
+}
+
+std::uint16_t parse_port(const std::string& text) {
+    auto value = parse_uint(text);
+    if (!value || *value == 0 || *value > 65535) {
+        throw UsageError{"--port: '" + text + "' is not a port number (1-65535)"};
+    }
+    return static_cast<std::uint16_t>(*value);
+}
+
+log::Level parse_level(const std::string& text) {
+    if (text == "error") return log::Level::error;
+    if (text == "warning") return log::Level::warning;
+    if (text == "info") return log::Level::info;
+    if (text == "debug") return log::Level::debug;
+    throw UsageError{"--log-level: '" + text + "' is not one of error, warning, info, debug"};
+}
+
+fs::path home_of(const Environment& env) {
+    auto home = env.getenv("HOME");
+    return home && !home->empty() ? fs::path(*home) : env.cwd;
+}
+
+// The XDG user folder named by key (e.g. XDG_MUSIC_DIR) from user-dirs.dirs, else ~/fallback.
+fs::path xdg_user_dir(const Environment& env, const std::string& key, const std::string& fallback) {
+    auto home = home_of(env);
+    auto config_home = env.getenv("XDG_CONFIG_HOME");
+    fs::path dirs_file = (config_home && !config_home->empty() ? fs::path(*config_home) : home / ".config") /
+                         "user-dirs.dirs";
+    std::ifstream in(dirs_file);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.starts_with(key + "=")) continue;
+        std::string value(trim(std::string_view(line).substr(key.size() + 1)));
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+        if (value.starts_with("$HOME")) return home / fs::path(value.substr(5)).relative_path();
+        if (!value.empty() && value.front() == '/') return value;
+    }
+    return home / fallback;
+}
+
+std::vector<fs::path> default_media(const Environment& env) {
+    std::vector<fs::path> out;
+    const std::pair<const char*, const char*> kinds[] = {
+        {"XDG_VIDEOS_DIR", "Videos"}, {"XDG_MUSIC_DIR", "Music"}, {"XDG_PICTURES_DIR", "Pictures"}};
+    for (const auto& [key, fallback] : kinds) {
+        auto dir = xdg_user_dir(env, key, fallback);
+        std::error_code ec;
+        // XDG points unset folders at $HOME itself; sharing a whole home folder is never a sensible default.
+        if (dir != home_of(env) && fs::is_directory(dir, ec)) out.push_back(dir);
+    }
+    if (out.empty()) out.push_back(env.cwd);
+    return out;
+}
+
+fs::path default_db(const Environment& env) {
+    auto state = env.getenv("STATE_DIRECTORY"); // set by systemd's StateDirectory=
+    if (state && !state->empty()) return fs::path(split(*state, ':').front()) / "hearth.db";
+    auto xdg_state = env.getenv("XDG_STATE_HOME");
+    if (xdg_state && !xdg_state->empty()) return fs::path(*xdg_state) / "hearth" / "hearth.db";
+    return home_of(env) / ".local" / "state" / "hearth" / "hearth.db";
+}
+
+std::vector<fs::path> media_dirs(const po::variables_map& vm, const Environment& env) {
+    if (!vm.count("media")) return default_media(env);
+    std::vector<fs::path> out;
+    for (const auto& text : vm["media"].as<std::vector<std::string>>()) {
+        if (text.empty()) throw UsageError{"--media: empty folder name"};
+        fs::path dir = fs::path(text).is_absolute() ? fs::path(text) : env.cwd / text;
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec)) throw UsageError{"--media: '" + text + "' is not a folder"};
+        dir = fs::weakly_canonical(dir, ec);
+        if (std::find(out.begin(), out.end(), dir) == out.end()) out.push_back(dir);
+    }
+    return out;
+}
+
+Config build_config(const po::variables_map& vm, const Environment& env) {
+    Config config;
+    config.media_dirs = media_dirs(vm, env);
+    if (vm.count("db")) {
+        fs::path db = vm["db"].as<std::string>();
+        if (db.empty()) throw UsageError{"--db: empty file name"};
+        config.db_path = db.is_absolute() ? db : env.cwd / db;
+    } else {
+        config.db_path = default_db(env);
+    }
+    if (vm.count("interface")) {
+        for (const auto& name : vm["interface"].as<std::vector<std::string>>()) {
+            if (name.empty()) throw UsageError{"--interface: empty interface name"};
+            config.interfaces.push_back(name);
+        }
+    }
+    if (vm.count("port")) config.port = parse_port(vm["port"].as<std::string>());
+    config.friendly_name = vm.count("name") ? vm["name"].as<std::string>() : "Hearth on " + env.hostname;
+    if (config.friendly_name.empty()) throw UsageError{"--name: the name may not be empty"};
+    if (config.friendly_name.size() > 64) throw UsageError{"--name: at most 64 bytes (UPnP friendlyName limit)"};
+    if (vm.count("log-level")) config.log_level = parse_level(vm["log-level"].as<std::string>());
+    config.scan_only = vm["scan-only"].as<bool>();
+    return config;
+}
+
+std::string help_text(const po::options_description& desc) {
+    std::ostringstream out;
+    out << "Usage: hearth [OPTIONS]\n"
+        << "Hearth shares the household's videos, music and pictures with TVs and players on the home network "
+           "(DLNA/UPnP).\n\n"
+        << desc;
+    return out.str();
+}
+
+} // namespace
+
+ParseResult parse_options(const std::vector<std::string>& args, const Environment& env) {
+    auto desc = option_table();
+    try {
+        po::variables_map vm;
+        try {
+            po::store(po::command_line_parser(args).options(desc).run(), vm);
+        } catch (const po::error& e) {
+            throw UsageError{e.what()};
+        }
+        if (vm.count("help")) return {std::nullopt, 0, help_text(desc)};
+        if (vm.count("version")) return {std::nullopt, 0, std::string("hearth ") + HEARTH_VERSION + "\n"};
+        if (vm.count("config")) {
+            read_config_file(vm["config"].as<std::string>(), desc, vm);
+        } else {
+            std::error_code ec;
+            if (fs::exists(env.default_config_file, ec)) read_config_file(env.default_config_file, desc, vm);
+        }
+        po::notify(vm);
+        return {build_config(vm, env), 0, {}};
+    } catch (const UsageError& e) {
+        return {std::nullopt, 2, "hearth: " + e.message + "\n"};
+    } catch (const po::error& e) {
+        return {std::nullopt, 2, std::string("hearth: ") + e.what() + "\n"};
+    }
+}
+
+Environment Environment::from_process() {
+    Environment env;
+    env.getenv = [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        if (value == nullptr) return std::nullopt;
+        return std::string(value);
+    };
+    std::error_code ec;
+    env.cwd = fs::current_path(ec);
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0) env.hostname = host;
+    if (env.hostname.empty()) env.hostname = "this computer";
+    return env;
+}
+
+} // namespace hearth

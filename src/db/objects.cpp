@@ -1,0 +1,109 @@
+#include "hearth/db/objects.hpp"
+
+namespace hearth::db {
+namespace {
+
+constexpr const char* kColumns =
+    "id, parent_id, is_container, title, upnp_class, child_count, path, size, mtime, mime, dlna_profile, "
+    "duration_ms, bitrate, width, height, channels, sample_rate, bits_per_sample, artist, album, album_artist, "
+    "genre, date, track";
+
+ObjectRow read_row(const Statement& s) {
+    ObjectRow r;
+    r.id = s.int64(0);
+    r.parent_id = s.int64(1);
+    r.is_container = s.int64(2) != 0;
+    r.title = s.text(3);
+    r.upnp_class = s.text(4);
+    r.child_count = s.int64(5);
+    r.path = s.text(6);
+    r.size = s.opt_int64(7);
+    r.mtime = s.opt_int64(8);
+    r.mime = s.opt_text(9);
+    r.dlna_profile = s.opt_text(10);
+    r.duration_ms = s.opt_int64(11);
+    r.bitrate = s.opt_int64(12);
+    r.width = s.opt_int64(13);
+    r.height = s.opt_int64(14);
+    r.channels = s.opt_int64(15);
+    r.sample_rate = s.opt_int64(16);
+    r.bits_per_sample = s.opt_int64(17);
+    r.artist = s.opt_text(18);
+    r.album = s.opt_text(19);
+    r.album_artist = s.opt_text(20);
+    r.genre = s.opt_text(21);
+    r.date = s.opt_text(22);
+    r.track = s.opt_int64(23);
+    return r;
+}
+
+} // namespace
+
+ObjectReader::ObjectReader(const std::filesystem::path& db_path)
+    : db_(db_path, OpenMode::read_only),
+      get_(db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE id = ?")),
+      root_count_(db_.prepare("SELECT COUNT(*) FROM objects WHERE parent_id = 0")),
+      update_id_(db_.prepare("SELECT value FROM settings WHERE key = 'system_update_id'")) {}
+
+std::optional<ObjectRow> ObjectReader::get(std::int64_t id) {
+    if (id == kRootId) {
+        ObjectRow root;
+        root.id = kRootId;
+        root.title = "root";
+        root.upnp_class = "object.container.storageFolder";
+        root_count_.step();
+        root.child_count = root_count_.int64(0);
+        root_count_.reset();
+        return root;
+    }
+    get_.bind(1, id);
+    std::optional<ObjectRow> row;
+    if (get_.step()) row = read_row(get_);
+    get_.reset();
+    return row;
+}
+
+std::vector<ObjectRow> ObjectReader::children(std::int64_t parent, const std::string& order_by, std::int64_t offset,
+                                              std::int64_t limit) {
+    auto stmt = db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE parent_id = ? ORDER BY " +
+                            order_by + " LIMIT ? OFFSET ?");
+    stmt.bind(1, parent).bind(2, limit < 0 ? std::int64_t{-1} : limit).bind(3, offset);
+    std::vector<ObjectRow> out;
+    while (stmt.step()) out.push_back(read_row(stmt));
+    return out;
+}
+
+std::int64_t ObjectReader::system_update_id() {
+    std::int64_t value = 0;
+    if (update_id_.step()) value = update_id_.int64(0);
+    update_id_.reset();
+    return value;
+}
+
+std::vector<FormatRow> ObjectReader::formats() {
+    auto stmt = db_.prepare("SELECT DISTINCT mime, dlna_profile, upnp_class LIKE 'object.item.imageItem%' "
+                            "FROM objects WHERE is_container = 0 AND mime IS NOT NULL ORDER BY 1, 2");
+    std::vector<FormatRow> out;
+    while (stmt.step()) out.push_back({stmt.text(0), stmt.opt_text(1), stmt.int64(2) != 0});
+    return out;
+}
+
+ReaderPool::Lease ReaderPool::acquire() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!idle_.empty()) {
+            auto reader = std::move(idle_.back());
+            idle_.pop_back();
+            return Lease(*this, std::move(reader));
+        }
+    }
+    return Lease(*this, std::make_unique<ObjectReader>(db_path_));
+}
+
+void ReaderPool::give_back(std::unique_ptr<ObjectReader> reader) {
+    if (!reader) return;
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(reader));
+}
+
+} // namespace hearth::db

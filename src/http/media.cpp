@@ -1,0 +1,91 @@
+#include "hearth/http/media.hpp"
+
+#include "hearth/http/range.hpp"
+#include "hearth/media/media_info.hpp"
+#include "hearth/util/log.hpp"
+#include "hearth/util/strings.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace hearth::http {
+
+std::optional<std::int64_t> media_object_id(std::string_view path) {
+    constexpr std::string_view prefix = "/media/";
+    if (!path.starts_with(prefix)) return std::nullopt;
+    auto rest = path.substr(prefix.size());
+    auto dot = rest.find('.');
+    auto digits = rest.substr(0, dot);
+    if (dot != std::string_view::npos) {
+        auto ext = rest.substr(dot + 1);
+        if (ext.empty() || ext.size() > 5) return std::nullopt;
+        for (char c : ext) {
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return std::nullopt;
+        }
+    }
+    auto id = parse_uint(digits);
+    if (!id || *id == 0 || *id > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<std::int64_t>(*id);
+}
+
+std::string transfer_mode(std::string_view requested, bool is_image) {
+    auto mode = trim(requested);
+    if (iequals(mode, "Background")) return "Background";
+    if (!is_image && iequals(mode, "Streaming")) return "Streaming";
+    if (is_image && iequals(mode, "Interactive")) return "Interactive";
+    return is_image ? "Interactive" : "Streaming";
+}
+
+Response serve_media(const Request& request, db::ReaderPool& readers) {
+    if (request.method != "GET" && request.method != "HEAD") {
+        return Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
+    }
+    auto id = media_object_id(request.path);
+    if (!id) return Response::text(404, "Not found\n");
+    std::optional<db::ObjectRow> object;
+    {
+        auto reader = readers.acquire();
+        object = reader->get(*id);
+    }
+    if (!object || object->is_container) return Response::text(404, "Not found\n");
+
+    int fd = ::open(object->path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0) ::close(fd);
+        log::warning("cannot open ", object->path, " for object ", *id);
+        return Response::text(404, "Not found\n");
+    }
+    ::fcntl(fd, F_SETFL, 0); // O_NONBLOCK only guarded the open against FIFOs swapped in for the file
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    const bool image = object->upnp_class.starts_with("object.item.imageItem");
+
+    Response r;
+    r.header("Content-Type", object->mime.value_or("application/octet-stream"));
+    r.header("Accept-Ranges", "bytes");
+    r.header("transferMode.dlna.org", transfer_mode(request.header("transferMode.dlna.org"), image));
+    if (trim(request.header("getcontentFeatures.dlna.org")) == "1") {
+        r.header("contentFeatures.dlna.org", media::content_features(object->dlna_profile, image));
+    }
+    auto range = request.has_header("Range") ? parse_range(request.header("Range"), size) : RangeResult{};
+    switch (range.outcome) {
+    case RangeOutcome::unsatisfiable:
+        ::close(fd);
+        r.status = 416;
+        r.header("Content-Range", "bytes */" + std::to_string(size));
+        return r;
+    case RangeOutcome::partial:
+        r.status = 206;
+        r.header("Content-Range", "bytes " + std::to_string(range.range.first) + "-" +
+                                      std::to_string(range.range.last) + "/" + std::to_string(size));
+        r.file = FileBody{fd, range.range.first, range.range.length()};
+        return r;
+    case RangeOutcome::whole:
+        r.file = FileBody{fd, 0, size};
+        return r;
+    }
+    return r;
+}
+
+} // namespace hearth::http

@@ -1,0 +1,164 @@
+#include "hearth/http/server.hpp"
+
+#include "hearth/util/log.hpp"
+#include "hearth/util/strings.hpp"
+
+#include <microhttpd.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace hearth::http {
+
+std::string_view Request::header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+        if (iequals(k, name)) return v;
+    }
+    return {};
+}
+
+bool Request::has_header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+        if (iequals(k, name)) return true;
+    }
+    return false;
+}
+
+Response Response::text(int status, std::string body, std::string content_type) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    r.headers.emplace_back("Content-Type", std::move(content_type));
+    return r;
+}
+
+struct Server::Impl {
+    std::uint16_t port;
+    Handler handler;
+    AcceptPolicy policy;
+    unsigned threads;
+    MHD_Daemon* daemon = nullptr;
+};
+
+namespace {
+
+// What libmicrohttpd keeps for us between the calls of one request.
+struct PendingRequest {
+    std::string body;
+    bool too_large = false;
+};
+
+MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char* value) {
+    auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(cls);
+    headers->emplace_back(key ? key : "", value ? value : "");
+    return MHD_YES;
+}
+
+MHD_Result queue(MHD_Connection* connection, Response&& r) {
+    MHD_Response* response = nullptr;
+    if (r.file) {
+        response = MHD_create_response_from_fd_at_offset64(r.file->length, r.file->fd,
+                                                           static_cast<std::uint64_t>(r.file->offset));
+        if (response == nullptr) ::close(r.file->fd);
+    } else {
+        response = MHD_create_response_from_buffer(r.body.size(), r.body.data(), MHD_RESPMEM_MUST_COPY);
+    }
+    if (response == nullptr) return MHD_NO;
+    for (const auto& [name, value] : r.headers) MHD_add_response_header(response, name.c_str(), value.c_str());
+    MHD_Result rc = MHD_queue_response(connection, static_cast<unsigned>(r.status), response);
+    MHD_destroy_response(response);
+    return rc;
+}
+
+Request make_request(MHD_Connection* connection, const char* url, const char* method, PendingRequest& pending) {
+    Request req;
+    req.method = method;
+    req.path = url;
+    req.body = std::move(pending.body);
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, &req.headers);
+    const auto* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info != nullptr && info->client_addr != nullptr && info->client_addr->sa_family == AF_INET) {
+        req.client = *reinterpret_cast<const sockaddr_in*>(info->client_addr);
+    }
+    const auto* fd_info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (fd_info != nullptr) {
+        socklen_t len = sizeof req.local;
+        getsockname(fd_info->connect_fd, reinterpret_cast<sockaddr*>(&req.local), &len);
+    }
+    return req;
+}
+
+MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, const char* method, const char*,
+                      const char* upload_data, size_t* upload_data_size, void** con_cls) {
+    auto* impl = static_cast<Server::Impl*>(cls);
+    if (*con_cls == nullptr) {
+        auto* pending = new PendingRequest();
+        *con_cls = pending;
+        const char* length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        auto declared = length ? parse_uint(length) : std::nullopt;
+        if (declared && *declared > kMaxBodyBytes) {
+            pending->too_large = true;
+            return queue(connection, Response::text(413, "Request body too large\n"));
+        }
+        return MHD_YES;
+    }
+    auto* pending = static_cast<PendingRequest*>(*con_cls);
+    if (*upload_data_size > 0) {
+        if (pending->body.size() + *upload_data_size > kMaxBodyBytes) pending->too_large = true;
+        if (!pending->too_large) pending->body.append(upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (pending->too_large) return queue(connection, Response::text(413, "Request body too large\n"));
+    Request req = make_request(connection, url, method, *pending);
+    try {
+        return queue(connection, impl->handler(req));
+    } catch (const std::exception& e) {
+        log::error("internal error answering ", req.method, " ", req.path, ": ", e.what());
+        return queue(connection, Response::text(500, "Internal error\n"));
+    }
+}
+
+void on_completed(void*, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode) {
+    delete static_cast<PendingRequest*>(*con_cls);
+    *con_cls = nullptr;
+}
+
+MHD_Result on_accept(void* cls, const sockaddr* addr, socklen_t) {
+    auto* impl = static_cast<Server::Impl*>(cls);
+    if (addr == nullptr || addr->sa_family != AF_INET) return MHD_NO;
+    return impl->policy(*reinterpret_cast<const sockaddr_in*>(addr)) ? MHD_YES : MHD_NO;
+}
+
+} // namespace
+
+Server::Server(std::uint16_t port, Handler handler, AcceptPolicy policy, unsigned threads)
+    : impl_(std::make_unique<Impl>(Impl{port, std::move(handler), std::move(policy), threads, nullptr})) {}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(impl_->port);
+    addr.sin_addr.s_addr = htonl(INADDR_ANY);
+    impl_->daemon = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD, impl_->port, on_accept, impl_.get(), on_request, impl_.get(),
+        MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, impl_->threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 120U,
+        MHD_OPTION_CONNECTION_LIMIT, 1000U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64U,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+    if (impl_->daemon == nullptr) {
+        throw std::runtime_error("cannot listen on TCP port " + std::to_string(impl_->port) +
+                                 " (in use, or not permitted); choose another with --port");
+    }
+}
+
+void Server::stop() {
+    if (impl_ && impl_->daemon != nullptr) {
+        MHD_stop_daemon(impl_->daemon);
+        impl_->daemon = nullptr;
+    }
+}
+
+} // namespace hearth::http

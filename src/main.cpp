@@ -1,0 +1,42 @@
+// hearth: parse options → Config → App. Everything else lives in hearth_core.
+#include "hearth/app/app.hpp"
+#include "hearth/config/config.hpp"
+#include "hearth/db/sqlite.hpp"
+#include "hearth/net/interfaces.hpp"
+#include "hearth/util/log.hpp"
+
+#include <csignal>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto parsed = hearth::parse_options(args, hearth::Environment::from_process());
+    if (!parsed.config) {
+        (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.output;
+        return parsed.exit_code;
+    }
+    const auto& config = *parsed.config;
+    hearth::log::set_level(config.log_level);
+
+    // Block the stop signals in every thread; App::run() waits for them with sigwait.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    try {
+        if (config.scan_only) return hearth::App::scan_only(config);
+        auto choice = hearth::net::choose_interfaces(hearth::net::list_interfaces(), config.interfaces);
+        if (!choice.error.empty()) {
+            std::cerr << "hearth: " << choice.error << "\n";
+            return 2;
+        }
+        hearth::App app(config, choice.chosen);
+        return app.run();
+    } catch (const std::exception& e) {
+        hearth::log::error("hearth: ", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,129 @@
+#include "hearth/media/probe.hpp"
+
+#include "hearth/util/strings.hpp"
+
+extern "C" {
+#include <libavformat/avformat.h>
+#include <libavutil/dict.h>
+#include <libavutil/error.h>
+#include <libavutil/log.h>
+}
+
+#include <cstdlib>
+#include <memory>
+
+namespace hearth::media {
+namespace {
+
+struct FormatContextCloser {
+    void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+using FormatContext = std::unique_ptr<AVFormatContext, FormatContextCloser>;
+
+std::string av_error_text(int err) {
+    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
+    av_strerror(err, buf, sizeof buf);
+    return buf;
+}
+
+std::optional<std::string> tag(const AVDictionary* dict, const char* key) {
+    const AVDictionaryEntry* e = av_dict_get(dict, key, nullptr, 0);
+    if (e == nullptr || e->value == nullptr) return std::nullopt;
+    std::string value(trim(e->value));
+    if (value.empty()) return std::nullopt;
+    return sanitize_utf8(value);
+}
+
+// "3/12" → 3; "03" → 3; nonsense → nullopt.
+std::optional<std::int64_t> leading_number(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    std::string_view s(*text);
+    auto digits = s.substr(0, s.find_first_not_of("0123456789"));
+    auto value = parse_uint(digits);
+    if (!value || *value == 0 || *value > 100000) return std::nullopt;
+    return static_cast<std::int64_t>(*value);
+}
+
+bool is_image_container(std::string_view name) {
+    return name == "image2" || name.ends_with("_pipe") || name == "gif" || name == "webp";
+}
+
+void read_tags(const AVDictionary* primary, const AVDictionary* secondary, MediaInfo& info) {
+    auto get = [&](const char* key) {
+        auto v = tag(primary, key);
+        return v ? v : tag(secondary, key);
+    };
+    info.title = get("title");
+    info.artist = get("artist");
+    info.album = get("album");
+    info.album_artist = get("album_artist");
+    info.genre = get("genre");
+    info.date = get("date");
+    info.track = leading_number(get("track"));
+    info.disc = leading_number(get("disc"));
+}
+
+std::optional<std::int64_t> positive(std::int64_t v) { return v > 0 ? std::optional<std::int64_t>(v) : std::nullopt; }
+
+void read_video(const AVStream* s, MediaInfo& info) {
+    const AVCodecParameters* p = s->codecpar;
+    info.video_codec = avcodec_get_name(p->codec_id);
+    info.video_profile = p->profile;
+    info.width = positive(p->width);
+    info.height = positive(p->height);
+    AVRational rate = s->avg_frame_rate.num > 0 ? s->avg_frame_rate : s->r_frame_rate;
+    if (rate.num > 0 && rate.den > 0) info.frame_rate = av_q2d(rate);
+}
+
+void read_audio(const AVStream* s, MediaInfo& info) {
+    const AVCodecParameters* p = s->codecpar;
+    info.audio_codec = avcodec_get_name(p->codec_id);
+    info.channels = positive(p->ch_layout.nb_channels);
+    info.sample_rate = positive(p->sample_rate);
+    int bits = p->bits_per_raw_sample > 0 ? p->bits_per_raw_sample : p->bits_per_coded_sample;
+    info.bits_per_sample = positive(bits);
+    info.audio_bitrate = positive(p->bit_rate);
+}
+
+} // namespace
+
+void quiet_libav() { av_log_set_level(AV_LOG_QUIET); }
+
+std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
+    AVFormatContext* raw = nullptr;
+    int rc = avformat_open_input(&raw, file.c_str(), nullptr, nullptr);
+    if (rc < 0) return ProbeError{"not readable as media: " + av_error_text(rc)};
+    FormatContext ctx(raw);
+    rc = avformat_find_stream_info(ctx.get(), nullptr);
+    if (rc < 0) return ProbeError{"damaged or truncated: " + av_error_text(rc)};
+
+    MediaInfo info;
+    info.container = ctx->iformat->name;
+    info.extension = to_lower(file.extension().string().substr(file.extension().empty() ? 0 : 1));
+    const AVStream* video = nullptr;
+    const AVStream* audio = nullptr;
+    for (unsigned i = 0; i < ctx->nb_streams; ++i) {
+        const AVStream* s = ctx->streams[i];
+        if ((s->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0) continue; // cover art, not the programme
+        if (s->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && video == nullptr) video = s;
+        if (s->codecpar->codec_type == AVMEDIA_TYPE_AUDIO && audio == nullptr) audio = s;
+    }
+    if (video == nullptr && audio == nullptr) return ProbeError{"no audio, video or picture stream"};
+    if (video != nullptr) {
+        read_video(video, info);
+        if (!info.width || !info.height) return ProbeError{"damaged or truncated: picture size unknown"};
+    }
+    if (audio != nullptr) {
+        read_audio(audio, info);
+        if (!info.sample_rate && video == nullptr) return ProbeError{"damaged or truncated: sample rate unknown"};
+    }
+    info.kind = video == nullptr ? Kind::audio : is_image_container(info.container) ? Kind::image : Kind::video;
+    if (ctx->duration != AV_NOPTS_VALUE && ctx->duration > 0 && info.kind != Kind::image) {
+        info.duration_ms = ctx->duration / (AV_TIME_BASE / 1000);
+    }
+    if (info.kind != Kind::image) info.bitrate = positive(ctx->bit_rate);
+    read_tags(ctx->metadata, audio ? audio->metadata : nullptr, info);
+    return info;
+}
+
+} // namespace hearth::media
