@@ -37,13 +37,15 @@ std::string random_uuid() {
     if (fd >= 0) ::close(fd);
     if (!ok) {
         std::random_device rd;
-        for (auto& x : b) x = static_cast<unsigned char>(rd());
+        for (auto& x : b)
+            x = static_cast<unsigned char>(rd());
     }
     b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); // version 4
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); // RFC 4122 variant
     char out[37];
-    std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                  b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
     return out;
 }
 
@@ -73,7 +75,8 @@ Identity load_identity(const fs::path& db_path) {
         put("device_uuid", *uuid);
     }
     auto previous_boot = get("boot_id");
-    long boot_id = previous_boot ? static_cast<long>(parse_uint(*previous_boot).value_or(0) % 0x7FFFFFFF) + 1 : 1;
+    long boot_id =
+        previous_boot ? static_cast<long>(parse_uint(*previous_boot).value_or(0) % 0x7FFFFFFF) + 1 : 1;
     put("boot_id", std::to_string(boot_id));
     tx.commit();
     return {*uuid, boot_id};
@@ -92,7 +95,9 @@ void ensure_parent_dir(const fs::path& file) {
     if (ec) throw std::runtime_error("cannot create " + file.parent_path().string() + ": " + ec.message());
 }
 
-http::Response xml(std::string body) { return http::Response::text(200, std::move(body), "text/xml; charset=\"utf-8\""); }
+http::Response xml(std::string body) {
+    return http::Response::text(200, std::move(body), "text/xml; charset=\"utf-8\"");
+}
 
 std::string content_type_for(std::string_view path) {
     if (path.ends_with(".png")) return "image/png";
@@ -124,14 +129,16 @@ int App::scan_only(const Config& config) {
     ensure_parent_dir(config.db_path);
     media::quiet_libav();
     std::atomic<bool> stop{false};
-    library::Scanner scanner(config.db_path, config.media_dirs, std::max(1U, std::thread::hardware_concurrency()));
+    library::Scanner scanner(config.db_path, config.media_dirs,
+                             std::max(1U, std::thread::hardware_concurrency()));
     auto summary = scanner.run(stop);
     std::cout << summary.line() << std::endl;
     return 0;
 }
 
 http::Response App::handle_control(const http::Request& request) {
-    if (request.method != "POST") return http::Response::text(405, "Method not allowed\n").header("Allow", "POST");
+    if (request.method != "POST")
+        return http::Response::text(405, "Method not allowed\n").header("Allow", "POST");
     const upnp::ActionTable* table = nullptr;
     const char* type = nullptr;
     if (request.path == "/control/ContentDirectory") {
@@ -143,9 +150,11 @@ http::Response App::handle_control(const http::Request& request) {
     } else {
         return http::Response::text(404, "Not found\n");
     }
-    upnp::RequestContext ctx{"http://" + net::to_string(request.local.sin_addr) + ":" + std::to_string(config_.port)};
+    upnp::RequestContext ctx{"http://" + net::to_string(request.local.sin_addr) + ":" +
+                             std::to_string(config_.port)};
     auto outcome = table->invoke(type, request.body, ctx);
-    auto r = http::Response::text(outcome.http_status, std::move(outcome.body), "text/xml; charset=\"utf-8\"");
+    auto r =
+        http::Response::text(outcome.http_status, std::move(outcome.body), "text/xml; charset=\"utf-8\"");
     r.header("EXT", "");
     return r;
 }
@@ -160,7 +169,8 @@ http::Response App::handle(const http::Request& request) {
     }
     if (path == "/description.xml") return xml(state_->description);
     if (path.starts_with("/scpd/") || path.starts_with("/icons/")) {
-        auto file = path.starts_with("/scpd/") ? "descriptors/" + path.substr(6) : "descriptors/" + path.substr(1);
+        auto file =
+            path.starts_with("/scpd/") ? "descriptors/" + path.substr(6) : "descriptors/" + path.substr(1);
         auto data = resources::find(file);
         if (!data || file.find("..") != std::string::npos) return http::Response::text(404, "Not found\n");
         return http::Response::text(200, std::string(*data), content_type_for(path));
@@ -169,8 +179,9 @@ http::Response App::handle(const http::Request& request) {
         auto reader = state_->readers.acquire();
         auto root = reader->get(db::kRootId);
         std::string body = "<!doctype html><meta charset=utf-8><title>" + xml_escape(config_.friendly_name) +
-                           "</title><h1>" + xml_escape(config_.friendly_name) + "</h1><p>Hearth " HEARTH_VERSION
-                           " is sharing " + std::to_string(root ? root->child_count : 0) + " media folders.</p>";
+                           "</title><h1>" + xml_escape(config_.friendly_name) +
+                           "</h1><p>Hearth " HEARTH_VERSION " is sharing " +
+                           std::to_string(root ? root->child_count : 0) + " media folders.</p>";
         return http::Response::text(200, body, "text/html; charset=utf-8");
     }
     return http::Response::text(404, "Not found\n");
@@ -203,7 +214,8 @@ int App::run() {
     daemon::notify_ready();
 
     std::thread scanner_thread([this] {
-        library::Scanner scanner(config_.db_path, config_.media_dirs, std::max(1U, std::thread::hardware_concurrency()));
+        library::Scanner scanner(config_.db_path, config_.media_dirs,
+                                 std::max(1U, std::thread::hardware_concurrency()));
         daemon::notify_status("Scanning the media folders");
         try {
             auto summary = scanner.run(state_->stop_scan);

@@ -8,14 +8,17 @@ namespace {
 
 std::int64_t object_id(const std::string& text) {
     auto id = parse_uint(trim(text));
-    if (!id || *id > static_cast<std::uint64_t>(INT64_MAX)) throw upnp::UpnpException(upnp::errors::no_such_object());
+    if (!id || *id > static_cast<std::uint64_t>(INT64_MAX))
+        throw upnp::UpnpException(upnp::errors::no_such_object());
     return static_cast<std::int64_t>(*id);
 }
 
 } // namespace
 
 ContentDirectory::ContentDirectory(db::ReaderPool& readers) : readers_(readers) {
-    actions_.add("Browse", [this](const upnp::ActionCall& c, const upnp::RequestContext& ctx) { return browse(c, ctx); });
+    actions_.add("Browse", [this](const upnp::ActionCall& c, const upnp::RequestContext& ctx) {
+        return browse(c, ctx);
+    });
     actions_.add("GetSearchCapabilities", [](const upnp::ActionCall&, const upnp::RequestContext&) {
         return upnp::OutArgs{{"SearchCaps", ""}};
     });
@@ -32,7 +35,8 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
     const auto& flag = call.str("BrowseFlag");
     const bool metadata = flag == "BrowseMetadata";
     if (!metadata && flag != "BrowseDirectChildren") {
-        throw upnp::UpnpException(upnp::errors::invalid_args("BrowseFlag must be BrowseMetadata or BrowseDirectChildren"));
+        throw upnp::UpnpException(
+            upnp::errors::invalid_args("BrowseFlag must be BrowseMetadata or BrowseDirectChildren"));
     }
     const std::int64_t id = object_id(call.str("ObjectID"));
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
@@ -55,7 +59,8 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
     } else if (object->is_container) {
         // RequestedCount 0 means "all"; SQLite's LIMIT -1 is unbounded.
         auto children = reader->children(id, *order, start, count == 0 ? -1 : count);
-        for (const auto& child : children) didl.add(child);
+        for (const auto& child : children)
+            didl.add(child);
         returned = static_cast<std::int64_t>(children.size());
         total = object->child_count;
     }

@@ -83,7 +83,8 @@ std::string media_path(const db::ObjectRow& o) {
     if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
         auto ext = to_lower(std::string_view(o.path).substr(dot + 1));
         bool simple = !ext.empty() && ext.size() <= 5;
-        for (char c : ext) simple = simple && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+        for (char c : ext)
+            simple = simple && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
         if (simple) path += "." + ext;
     }
     return path;
@@ -97,8 +98,8 @@ std::optional<std::string> normalize_date(std::string_view tag) {
         return !s.empty();
     };
     if (tag.size() == 4 && digits(tag)) return std::string(tag) + "-01-01";
-    if (tag.size() >= 10 && digits(tag.substr(0, 4)) && tag[4] == '-' && digits(tag.substr(5, 2)) && tag[7] == '-' &&
-        digits(tag.substr(8, 2))) {
+    if (tag.size() >= 10 && digits(tag.substr(0, 4)) && tag[4] == '-' && digits(tag.substr(5, 2)) &&
+        tag[7] == '-' && digits(tag.substr(8, 2))) {
         return std::string(tag.substr(0, 10));
     }
     return std::nullopt;
@@ -115,10 +116,12 @@ std::string date_of_mtime(std::int64_t mtime) {
 }
 } // namespace
 
-DidlWriter::DidlWriter(const Filter& filter, std::string base_url) : filter_(filter), base_url_(std::move(base_url)) {
+DidlWriter::DidlWriter(const Filter& filter, std::string base_url)
+    : filter_(filter), base_url_(std::move(base_url)) {
     out_.reserve(4096);
     out_ = "<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
-           "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\" "
+           "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+           "xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\" "
            "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\">";
 }
 
@@ -128,7 +131,9 @@ void DidlWriter::element(std::string_view name, std::string_view value) {
     out_.append("</").append(name).append(">");
 }
 
-void DidlWriter::add(const db::ObjectRow& o) { o.is_container ? add_container(o) : add_item(o); }
+void DidlWriter::add(const db::ObjectRow& o) {
+    o.is_container ? add_container(o) : add_item(o);
+}
 
 void DidlWriter::add_container(const db::ObjectRow& o) {
     out_.append("<container id=\"").append(std::to_string(o.id));
@@ -156,7 +161,8 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
     }
     if (o.album && filter_.wants("upnp:album")) element("upnp:album", *o.album);
     if (o.genre && filter_.wants("upnp:genre")) element("upnp:genre", *o.genre);
-    if (o.track && filter_.wants("upnp:originalTrackNumber")) element("upnp:originalTrackNumber", std::to_string(*o.track));
+    if (o.track && filter_.wants("upnp:originalTrackNumber"))
+        element("upnp:originalTrackNumber", std::to_string(*o.track));
     if (filter_.wants("dc:date")) {
         std::optional<std::string> date = o.date ? normalize_date(*o.date) : std::nullopt;
         bool music = o.upnp_class.starts_with("object.item.audioItem");
@@ -174,7 +180,8 @@ void DidlWriter::add_res(const db::ObjectRow& o) {
         out_.append(" ").append(name).append("=\"").append(std::to_string(*value)).append("\"");
     };
     out_.append("<res protocolInfo=\"");
-    append_xml_escaped(out_, media::protocol_info(o.mime.value_or("application/octet-stream"), o.dlna_profile, image));
+    append_xml_escaped(
+        out_, media::protocol_info(o.mime.value_or("application/octet-stream"), o.dlna_profile, image));
     out_.append("\"");
     attr("size", o.size);
     if (o.duration_ms && filter_.wants("res@duration")) {
@@ -183,7 +190,11 @@ void DidlWriter::add_res(const db::ObjectRow& o) {
     // ContentDirectory's bitrate is in bytes per second.
     attr("bitrate", o.bitrate ? std::optional<std::int64_t>(*o.bitrate / 8) : std::nullopt);
     if (o.width && o.height && filter_.wants("res@resolution")) {
-        out_.append(" resolution=\"").append(std::to_string(*o.width)).append("x").append(std::to_string(*o.height)).append("\"");
+        out_.append(" resolution=\"")
+            .append(std::to_string(*o.width))
+            .append("x")
+            .append(std::to_string(*o.height))
+            .append("\"");
     }
     attr("sampleFrequency", o.sample_rate);
     attr("nrAudioChannels", o.channels);

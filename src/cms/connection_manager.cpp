@@ -16,8 +16,12 @@ ConnectionManager::ConnectionManager(db::ReaderPool& readers) : readers_(readers
         if (trim(call.str("ConnectionID")) != "0") {
             throw upnp::UpnpException({706, "Invalid connection reference"});
         }
-        return upnp::OutArgs{{"RcsID", "-1"},          {"AVTransportID", "-1"}, {"ProtocolInfo", ""},
-                             {"PeerConnectionManager", ""}, {"PeerConnectionID", "-1"}, {"Direction", "Output"},
+        return upnp::OutArgs{{"RcsID", "-1"},
+                             {"AVTransportID", "-1"},
+                             {"ProtocolInfo", ""},
+                             {"PeerConnectionManager", ""},
+                             {"PeerConnectionID", "-1"},
+                             {"Direction", "Output"},
                              {"Status", "OK"}};
     });
 }

@@ -57,7 +57,8 @@ void check_config_lines(const fs::path& file, std::istream& in, const po::option
         if (text.empty() || text.front() == '#') continue;
         auto where = file.string() + ":" + std::to_string(number) + ": ";
         auto eq = text.find('=');
-        if (eq == std::string_view::npos) throw UsageError{where + "expected 'key = value', got '" + std::string(text) + "'"};
+        if (eq == std::string_view::npos)
+            throw UsageError{where + "expected 'key = value', got '" + std::string(text) + "'"};
         std::string key(trim(text.substr(0, eq)));
         if (desc.find_nothrow(key, false) == nullptr || kCommandLineOnly.contains(key)) {
             throw UsageError{where + "unknown option '" + key + "'"};
@@ -103,14 +104,15 @@ fs::path home_of(const Environment& env) {
 fs::path xdg_user_dir(const Environment& env, const std::string& key, const std::string& fallback) {
     auto home = home_of(env);
     auto config_home = env.getenv("XDG_CONFIG_HOME");
-    fs::path dirs_file = (config_home && !config_home->empty() ? fs::path(*config_home) : home / ".config") /
-                         "user-dirs.dirs";
+    fs::path dirs_file =
+        (config_home && !config_home->empty() ? fs::path(*config_home) : home / ".config") / "user-dirs.dirs";
     std::ifstream in(dirs_file);
     std::string line;
     while (std::getline(in, line)) {
         if (!line.starts_with(key + "=")) continue;
         std::string value(trim(std::string_view(line).substr(key.size() + 1)));
-        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+            value = value.substr(1, value.size() - 2);
         if (value.starts_with("$HOME")) return home / fs::path(value.substr(5)).relative_path();
         if (!value.empty() && value.front() == '/') return value;
     }
@@ -172,7 +174,8 @@ Config build_config(const po::variables_map& vm, const Environment& env) {
     if (vm.count("port")) config.port = parse_port(vm["port"].as<std::string>());
     config.friendly_name = vm.count("name") ? vm["name"].as<std::string>() : "Hearth on " + env.hostname;
     if (config.friendly_name.empty()) throw UsageError{"--name: the name may not be empty"};
-    if (config.friendly_name.size() > 64) throw UsageError{"--name: at most 64 bytes (UPnP friendlyName limit)"};
+    if (config.friendly_name.size() > 64)
+        throw UsageError{"--name: at most 64 bytes (UPnP friendlyName limit)"};
     if (vm.count("log-level")) config.log_level = parse_level(vm["log-level"].as<std::string>());
     config.scan_only = vm["scan-only"].as<bool>();
     return config;
@@ -181,7 +184,8 @@ Config build_config(const po::variables_map& vm, const Environment& env) {
 std::string help_text(const po::options_description& desc) {
     std::ostringstream out;
     out << "Usage: hearth [OPTIONS]\n"
-        << "Hearth shares the household's videos, music and pictures with TVs and players on the home network "
+        << "Hearth shares the household's videos, music and pictures with TVs and players on the home "
+           "network "
            "(DLNA/UPnP).\n\n"
         << desc;
     return out.str();

@@ -17,7 +17,8 @@ std::vector<Migration> embedded_migrations() {
         if (!version || !name.ends_with(".sql")) continue;
         out.push_back({static_cast<int>(*version), *resources::find(path)});
     }
-    std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    std::sort(out.begin(), out.end(),
+              [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return out;
 }
 

@@ -5,7 +5,8 @@ namespace {
 
 constexpr const char* kColumns =
     "id, parent_id, is_container, title, upnp_class, child_count, path, size, mtime, mime, dlna_profile, "
-    "duration_ms, bitrate, width, height, channels, sample_rate, bits_per_sample, artist, album, album_artist, "
+    "duration_ms, bitrate, width, height, channels, sample_rate, bits_per_sample, artist, album, "
+    "album_artist, "
     "genre, date, track";
 
 ObjectRow read_row(const Statement& s) {
@@ -63,13 +64,14 @@ std::optional<ObjectRow> ObjectReader::get(std::int64_t id) {
     return row;
 }
 
-std::vector<ObjectRow> ObjectReader::children(std::int64_t parent, const std::string& order_by, std::int64_t offset,
-                                              std::int64_t limit) {
-    auto stmt = db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE parent_id = ? ORDER BY " +
-                            order_by + " LIMIT ? OFFSET ?");
+std::vector<ObjectRow> ObjectReader::children(std::int64_t parent, const std::string& order_by,
+                                              std::int64_t offset, std::int64_t limit) {
+    auto stmt = db_.prepare(std::string("SELECT ") + kColumns +
+                            " FROM objects WHERE parent_id = ? ORDER BY " + order_by + " LIMIT ? OFFSET ?");
     stmt.bind(1, parent).bind(2, limit < 0 ? std::int64_t{-1} : limit).bind(3, offset);
     std::vector<ObjectRow> out;
-    while (stmt.step()) out.push_back(read_row(stmt));
+    while (stmt.step())
+        out.push_back(read_row(stmt));
     return out;
 }
 
@@ -84,7 +86,8 @@ std::vector<FormatRow> ObjectReader::formats() {
     auto stmt = db_.prepare("SELECT DISTINCT mime, dlna_profile, upnp_class LIKE 'object.item.imageItem%' "
                             "FROM objects WHERE is_container = 0 AND mime IS NOT NULL ORDER BY 1, 2");
     std::vector<FormatRow> out;
-    while (stmt.step()) out.push_back({stmt.text(0), stmt.opt_text(1), stmt.int64(2) != 0});
+    while (stmt.step())
+        out.push_back({stmt.text(0), stmt.opt_text(1), stmt.int64(2) != 0});
     return out;
 }
 

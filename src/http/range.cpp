@@ -8,7 +8,8 @@ RangeResult parse_range(std::string_view header, std::uint64_t size) {
     auto value = trim(header);
     if (!istarts_with(value, "bytes=")) return {};
     auto spec = trim(value.substr(6));
-    if (spec.find(',') != std::string_view::npos) return {}; // several ranges: we may answer with the whole file
+    if (spec.find(',') != std::string_view::npos)
+        return {}; // several ranges: we may answer with the whole file
     auto dash = spec.find('-');
     if (dash == std::string_view::npos) return {};
     auto first_text = trim(spec.substr(0, dash));

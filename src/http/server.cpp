@@ -64,13 +64,15 @@ MHD_Result queue(MHD_Connection* connection, Response&& r) {
         response = MHD_create_response_from_buffer(r.body.size(), r.body.data(), MHD_RESPMEM_MUST_COPY);
     }
     if (response == nullptr) return MHD_NO;
-    for (const auto& [name, value] : r.headers) MHD_add_response_header(response, name.c_str(), value.c_str());
+    for (const auto& [name, value] : r.headers)
+        MHD_add_response_header(response, name.c_str(), value.c_str());
     MHD_Result rc = MHD_queue_response(connection, static_cast<unsigned>(r.status), response);
     MHD_destroy_response(response);
     return rc;
 }
 
-Request make_request(MHD_Connection* connection, const char* url, const char* method, PendingRequest& pending) {
+Request make_request(MHD_Connection* connection, const char* url, const char* method,
+                     PendingRequest& pending) {
     Request req;
     req.method = method;
     req.path = url;
@@ -94,7 +96,8 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
     if (*con_cls == nullptr) {
         auto* pending = new PendingRequest();
         *con_cls = pending;
-        const char* length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char* length =
+            MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         auto declared = length ? parse_uint(length) : std::nullopt;
         if (declared && *declared > kMaxBodyBytes) {
             pending->too_large = true;
@@ -135,7 +138,9 @@ MHD_Result on_accept(void* cls, const sockaddr* addr, socklen_t) {
 Server::Server(std::uint16_t port, Handler handler, AcceptPolicy policy, unsigned threads)
     : impl_(std::make_unique<Impl>(Impl{port, std::move(handler), std::move(policy), threads, nullptr})) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::start() {
     sockaddr_in addr{};
@@ -144,10 +149,9 @@ void Server::start() {
     addr.sin_addr.s_addr = htonl(INADDR_ANY);
     impl_->daemon = MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD, impl_->port, on_accept, impl_.get(), on_request, impl_.get(),
-        MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, impl_->threads,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 120U,
-        MHD_OPTION_CONNECTION_LIMIT, 1000U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64U,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, impl_->threads, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 120U, MHD_OPTION_CONNECTION_LIMIT, 1000U,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64U, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
     if (impl_->daemon == nullptr) {
         throw std::runtime_error("cannot listen on TCP port " + std::to_string(impl_->port) +
                                  " (in use, or not permitted); choose another with --port");

@@ -23,15 +23,16 @@ namespace hearth::library {
 
 std::int64_t ScanSummary::skipped_total() const {
     std::int64_t n = 0;
-    for (const auto& [reason, count] : skipped) n += count;
+    for (const auto& [reason, count] : skipped)
+        n += count;
     return n;
 }
 
 std::string ScanSummary::line() const {
     std::string out = "indexed " + std::to_string(indexed()) + " files (" + std::to_string(added) + " new, " +
                       std::to_string(updated) + " changed, " + std::to_string(unchanged) + " unchanged) in " +
-                      std::to_string(folders) + " folders, removed " + std::to_string(removed) + ", skipped " +
-                      std::to_string(skipped_total());
+                      std::to_string(folders) + " folders, removed " + std::to_string(removed) +
+                      ", skipped " + std::to_string(skipped_total());
     if (!skipped.empty()) {
         out += " (";
         bool first = true;
@@ -47,7 +48,9 @@ std::string ScanSummary::line() const {
     return out + ", in " + secs + " s";
 }
 
-std::string reason_group(const std::string& reason) { return reason.substr(0, reason.find(':')); }
+std::string reason_group(const std::string& reason) {
+    return reason.substr(0, reason.find(':'));
+}
 
 namespace {
 
@@ -96,20 +99,25 @@ class Writer {
 
     std::unordered_map<std::string, Known> load_objects() {
         std::unordered_map<std::string, Known> out;
-        auto s = db_.prepare("SELECT path, id, parent_id, COALESCE(size, -1), COALESCE(mtime, -1) FROM objects");
-        while (s.step()) out.emplace(s.text(0), Known{s.int64(1), s.int64(2), s.int64(3), s.int64(4)});
+        auto s =
+            db_.prepare("SELECT path, id, parent_id, COALESCE(size, -1), COALESCE(mtime, -1) FROM objects");
+        while (s.step())
+            out.emplace(s.text(0), Known{s.int64(1), s.int64(2), s.int64(3), s.int64(4)});
         return out;
     }
 
     std::unordered_map<std::string, Known> load_skipped() {
         std::unordered_map<std::string, Known> out;
         auto s = db_.prepare("SELECT path, size, mtime FROM skipped");
-        while (s.step()) out.emplace(s.text(0), Known{0, 0, s.int64(1), s.int64(2)});
+        while (s.step())
+            out.emplace(s.text(0), Known{0, 0, s.int64(1), s.int64(2)});
         return out;
     }
 
     std::int64_t add_container(const fs::path& path, std::int64_t parent_id) {
-        insert_container_.bind(1, parent_id).bind(2, std::string_view(path.native())).bind(3, title_for(path));
+        insert_container_.bind(1, parent_id)
+            .bind(2, std::string_view(path.native()))
+            .bind(3, title_for(path));
         insert_container_.bind(4, generation_).exec();
         tick();
         return db_.last_insert_id();
@@ -136,7 +144,10 @@ class Writer {
         s.bind(1, generation_).bind(2, std::string_view(root.native()));
         s.bind(3, static_cast<std::int64_t>(prefix.size())).bind(4, std::string_view(prefix)).exec();
         auto k = db_.prepare("UPDATE skipped SET seen = ? WHERE substr(path, 1, ?) = ?");
-        k.bind(1, generation_).bind(2, static_cast<std::int64_t>(prefix.size())).bind(3, std::string_view(prefix)).exec();
+        k.bind(1, generation_)
+            .bind(2, static_cast<std::int64_t>(prefix.size()))
+            .bind(3, std::string_view(prefix))
+            .exec();
     }
 
     void put_item(const Pending& f, const media::MediaInfo& info);
@@ -153,7 +164,8 @@ class Writer {
         removed_stmt.bind(1, generation_).exec();
         std::int64_t removed = db_.changes();
         db_.prepare("DELETE FROM skipped WHERE seen < ?").bind(1, generation_).exec();
-        db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = objects.id) "
+        db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
+                 "objects.id) "
                  "WHERE is_container = 1");
         set_setting("scan_generation", generation_);
         if (changed || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);
@@ -193,26 +205,31 @@ class Writer {
     std::optional<db::Transaction> tx_;
     int ops_ = 0;
     Clock::time_point last_commit_ = Clock::now();
-    db::Statement insert_container_ = db_.prepare(
-        "INSERT INTO objects(parent_id, is_container, path, title, upnp_class, seen) "
-        "VALUES(?, 1, ?, ?, 'object.container.storageFolder', ?)");
+    db::Statement insert_container_ =
+        db_.prepare("INSERT INTO objects(parent_id, is_container, path, title, upnp_class, seen) "
+                    "VALUES(?, 1, ?, ?, 'object.container.storageFolder', ?)");
     db::Statement move_container_ = db_.prepare("UPDATE objects SET parent_id = ?, seen = ? WHERE id = ?");
     db::Statement mark_seen_ = db_.prepare("UPDATE objects SET seen = ? WHERE id = ?");
     db::Statement mark_skipped_seen_ = db_.prepare("UPDATE skipped SET seen = ? WHERE path = ?");
     db::Statement put_skipped_ = db_.prepare(
-        "INSERT INTO skipped(path, size, mtime, reason, seen) VALUES(?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE "
+        "INSERT INTO skipped(path, size, mtime, reason, seen) VALUES(?, ?, ?, ?, ?) ON CONFLICT(path) DO "
+        "UPDATE "
         "SET size = excluded.size, mtime = excluded.mtime, reason = excluded.reason, seen = excluded.seen");
     db::Statement upsert_item_ = db_.prepare(
-        "INSERT INTO objects(parent_id, is_container, path, title, upnp_class, size, mtime, mime, dlna_profile, "
+        "INSERT INTO objects(parent_id, is_container, path, title, upnp_class, size, mtime, mime, "
+        "dlna_profile, "
         "container, duration_ms, bitrate, video_codec, width, height, frame_rate, audio_codec, channels, "
         "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen) "
-        "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+        "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+        "?20, ?21, "
         "?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT(path) DO UPDATE SET parent_id = excluded.parent_id, "
-        "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = excluded.mtime, "
+        "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = "
+        "excluded.mtime, "
         "mime = excluded.mime, dlna_profile = excluded.dlna_profile, container = excluded.container, "
         "duration_ms = excluded.duration_ms, bitrate = excluded.bitrate, video_codec = excluded.video_codec, "
         "width = excluded.width, height = excluded.height, frame_rate = excluded.frame_rate, "
-        "audio_codec = excluded.audio_codec, channels = excluded.channels, sample_rate = excluded.sample_rate, "
+        "audio_codec = excluded.audio_codec, channels = excluded.channels, sample_rate = "
+        "excluded.sample_rate, "
         "bits_per_sample = excluded.bits_per_sample, artist = excluded.artist, album = excluded.album, "
         "album_artist = excluded.album_artist, genre = excluded.genre, track = excluded.track, "
         "disc = excluded.disc, date = excluded.date, seen = excluded.seen");
@@ -224,11 +241,16 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     s.bind(1, f.parent_id).bind(2, std::string_view(f.path.native()));
     s.bind(3, info.title ? *info.title : title_for(f.path.stem()));
     s.bind(4, std::string_view(format.upnp_class)).bind(5, f.size).bind(6, f.mtime);
-    s.bind(7, std::string_view(format.mime)).bind(8, format.profile).bind(9, std::string_view(info.container));
+    s.bind(7, std::string_view(format.mime))
+        .bind(8, format.profile)
+        .bind(9, std::string_view(info.container));
     s.bind(10, info.duration_ms).bind(11, info.bitrate);
     s.bind(12, info.video_codec.empty() ? std::optional<std::string>() : info.video_codec);
     s.bind(13, info.width).bind(14, info.height);
-    if (info.frame_rate) s.bind(15, *info.frame_rate); else s.bind_null(15);
+    if (info.frame_rate)
+        s.bind(15, *info.frame_rate);
+    else
+        s.bind_null(15);
     s.bind(16, info.audio_codec.empty() ? std::optional<std::string>() : info.audio_codec);
     s.bind(17, info.channels).bind(18, info.sample_rate).bind(19, info.bits_per_sample);
     s.bind(20, info.artist).bind(21, info.album).bind(22, info.album_artist).bind(23, info.genre);
@@ -237,15 +259,18 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     tick();
 }
 
-// Probes pending files on several threads; results are handed back to the scanner thread in order of completion.
+// Probes pending files on several threads; results are handed back to the scanner thread in order of
+// completion.
 class ProbePool {
   public:
     ProbePool(const std::vector<Pending>& files, unsigned threads, const std::atomic<bool>& stop)
         : files_(files), stop_(stop) {
-        for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+        for (unsigned i = 0; i < threads; ++i)
+            workers_.emplace_back([this] { work(); });
     }
     ~ProbePool() {
-        for (auto& w : workers_) w.join();
+        for (auto& w : workers_)
+            w.join();
     }
     ProbePool(const ProbePool&) = delete;
     ProbePool& operator=(const ProbePool&) = delete;
@@ -303,7 +328,8 @@ class Walk {
             struct stat st {};
             if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
                 // An unmounted disk must not empty the library: keep what was indexed under it.
-                log::warning("media folder ", root.string(), " is not readable now; keeping its index entries");
+                log::warning("media folder ", root.string(),
+                             " is not readable now; keeping its index entries");
                 writer_.mark_tree_seen(root);
                 continue;
             }
@@ -325,8 +351,10 @@ class Walk {
         ++summary_.folders;
         auto it = objects_.find(dir.native());
         if (it == objects_.end()) return writer_.add_container(dir, parent_id);
-        if (it->second.parent_id != parent_id) writer_.move_container(it->second.id, parent_id);
-        else writer_.mark_seen(it->second.id);
+        if (it->second.parent_id != parent_id)
+            writer_.move_container(it->second.id, parent_id);
+        else
+            writer_.mark_seen(it->second.id);
         return it->second.id;
     }
 
@@ -346,7 +374,8 @@ class Walk {
         }
     }
 
-    void visit(const fs::path& path, std::int64_t parent_id, std::vector<std::pair<fs::path, std::int64_t>>& stack) {
+    void visit(const fs::path& path, std::int64_t parent_id,
+               std::vector<std::pair<fs::path, std::int64_t>>& stack) {
         auto name = path.filename().native();
         if (name.empty() || name.front() == '.') return; // hidden files and folders stay private
         struct stat lst {};
@@ -374,9 +403,13 @@ class Walk {
     }
 
     void visit_media(const fs::path& path, std::int64_t parent_id, const struct stat& st) {
-        Pending f{path, parent_id, static_cast<std::int64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtime), {}};
-        if (auto k = skipped_.find(path.native()); k != skipped_.end() && k->second.size == f.size &&
-                                                   k->second.mtime == f.mtime) {
+        Pending f{path,
+                  parent_id,
+                  static_cast<std::int64_t>(st.st_size),
+                  static_cast<std::int64_t>(st.st_mtime),
+                  {}};
+        if (auto k = skipped_.find(path.native());
+            k != skipped_.end() && k->second.size == f.size && k->second.mtime == f.mtime) {
             ++summary_.skipped["known bad (logged before)"];
             writer_.mark_skipped_seen(path.native());
             return;
@@ -386,7 +419,8 @@ class Walk {
         auto it = objects_.find(path.native());
         if (it != objects_.end()) {
             f.existing_id = it->second.id;
-            if (it->second.size == f.size && it->second.mtime == f.mtime && it->second.parent_id == parent_id) {
+            if (it->second.size == f.size && it->second.mtime == f.mtime &&
+                it->second.parent_id == parent_id) {
                 ++summary_.unchanged;
                 writer_.mark_seen(it->second.id);
                 return;
@@ -419,7 +453,8 @@ void log_progress(std::size_t done, std::size_t total, Clock::time_point start) 
 } // namespace
 
 Scanner::Scanner(fs::path db_path, std::vector<fs::path> roots, unsigned probe_threads)
-    : db_path_(std::move(db_path)), roots_(std::move(roots)), probe_threads_(probe_threads == 0 ? 1 : probe_threads) {}
+    : db_path_(std::move(db_path)), roots_(std::move(roots)),
+      probe_threads_(probe_threads == 0 ? 1 : probe_threads) {}
 
 ScanSummary Scanner::run(const std::atomic<bool>& stop) {
     const auto start = Clock::now();
@@ -427,8 +462,8 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop) {
     Writer writer(db_path_);
     auto pending = Walk(writer, roots_, summary).run(stop);
     writer.flush();
-    log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ", pending.size(),
-              " to probe");
+    log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
+              pending.size(), " to probe");
     {
         ProbePool pool(pending, probe_threads_, stop);
         auto last_report = Clock::now();

@@ -11,9 +11,13 @@ namespace {
 
 constexpr int kH264Baseline = 66, kH264Main = 77, kH264High = 100, kH264ConstrainedBaseline = 578;
 
-bool has(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+bool has(std::string_view haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string_view::npos;
+}
 
-std::int64_t value_or(const std::optional<std::int64_t>& v, std::int64_t fallback) { return v ? *v : fallback; }
+std::int64_t value_or(const std::optional<std::int64_t>& v, std::int64_t fallback) {
+    return v ? *v : fallback;
+}
 
 bool fits(const MediaInfo& i, std::int64_t w, std::int64_t h) {
     return i.width && i.height && *i.width <= w && *i.height <= h;
@@ -25,7 +29,8 @@ bool stereo_at_most_48k(const MediaInfo& i) {
 
 // The DLNA suffix naming the audio that accompanies AVC video, or nullopt when none fits.
 std::optional<std::string> avc_audio_suffix(const MediaInfo& i) {
-    if (i.audio_codec == "aac") return value_or(i.channels, 2) <= 6 ? std::optional<std::string>("AAC_MULT5") : std::nullopt;
+    if (i.audio_codec == "aac")
+        return value_or(i.channels, 2) <= 6 ? std::optional<std::string>("AAC_MULT5") : std::nullopt;
     if (i.audio_codec == "ac3") return "AC3";
     if (i.audio_codec == "mp3") return "MPEG1_L3";
     return std::nullopt;
@@ -37,7 +42,9 @@ std::optional<std::string> avc_mp4_profile(const MediaInfo& i) {
     bool main_or_base = i.video_profile == kH264Main || i.video_profile == kH264Baseline ||
                         i.video_profile == kH264ConstrainedBaseline;
     if (main_or_base && fits(i, 720, 576)) return "AVC_MP4_MP_SD_" + *audio;
-    if (*audio != "AAC_MULT5") return *audio == "AC3" && fits(i, 1920, 1080) ? std::optional<std::string>("AVC_MP4_MP_HD_AC3") : std::nullopt;
+    if (*audio != "AAC_MULT5")
+        return *audio == "AC3" && fits(i, 1920, 1080) ? std::optional<std::string>("AVC_MP4_MP_HD_AC3")
+                                                      : std::nullopt;
     if (i.video_profile == kH264High && fits(i, 1920, 1080)) return "AVC_MP4_HP_HD_AAC";
     if (main_or_base && fits(i, 1280, 720)) return "AVC_MP4_MP_HD_720p_AAC";
     if (main_or_base && fits(i, 1920, 1080)) return "AVC_MP4_MP_HD_1080i_AAC";
@@ -49,7 +56,9 @@ bool is_pal(const MediaInfo& i) {
 }
 
 // MPEG-TS flavours: 188-byte packets (.ts) are "_ISO", 192-byte timestamped ones (.m2ts, .mts) are "_T".
-bool timestamped_ts(const MediaInfo& i) { return i.extension == "m2ts" || i.extension == "mts"; }
+bool timestamped_ts(const MediaInfo& i) {
+    return i.extension == "m2ts" || i.extension == "mts";
+}
 
 std::optional<std::string> ts_profile(const MediaInfo& i) {
     const std::string suffix = timestamped_ts(i) ? "_T" : "_ISO";
@@ -57,7 +66,8 @@ std::optional<std::string> ts_profile(const MediaInfo& i) {
     if (i.video_codec == "h264") {
         auto audio = avc_audio_suffix(i);
         if (!audio || !fits(i, 1920, 1080)) return std::nullopt;
-        return std::string("AVC_TS_") + (i.video_profile == kH264High ? "HP_" : "MP_") + (sd ? "SD_" : "HD_") + *audio + suffix;
+        return std::string("AVC_TS_") + (i.video_profile == kH264High ? "HP_" : "MP_") +
+               (sd ? "SD_" : "HD_") + *audio + suffix;
     }
     if (i.video_codec == "mpeg2video" && (i.audio_codec == "mp2" || i.audio_codec == "ac3")) {
         if (!fits(i, 1920, 1080)) return std::nullopt;
@@ -70,13 +80,18 @@ DlnaFormat image_format(const MediaInfo& i) {
     const std::string cls = "object.item.imageItem.photo";
     if (i.video_codec == "mjpeg" || i.container == "jpeg_pipe") {
         std::optional<std::string> pn;
-        if (fits(i, 640, 480)) pn = "JPEG_SM";
-        else if (fits(i, 1024, 768)) pn = "JPEG_MED";
-        else if (fits(i, 4096, 4096)) pn = "JPEG_LRG";
+        if (fits(i, 640, 480))
+            pn = "JPEG_SM";
+        else if (fits(i, 1024, 768))
+            pn = "JPEG_MED";
+        else if (fits(i, 4096, 4096))
+            pn = "JPEG_LRG";
         return {"image/jpeg", pn, cls};
     }
-    if (i.video_codec == "png") return {"image/png", fits(i, 4096, 4096) ? std::optional<std::string>("PNG_LRG") : std::nullopt, cls};
-    if (i.video_codec == "gif") return {"image/gif", fits(i, 1600, 1200) ? std::optional<std::string>("GIF_LRG") : std::nullopt, cls};
+    if (i.video_codec == "png")
+        return {"image/png", fits(i, 4096, 4096) ? std::optional<std::string>("PNG_LRG") : std::nullopt, cls};
+    if (i.video_codec == "gif")
+        return {"image/gif", fits(i, 1600, 1200) ? std::optional<std::string>("GIF_LRG") : std::nullopt, cls};
     if (i.video_codec == "webp") return {"image/webp", std::nullopt, cls};
     if (i.video_codec == "bmp") return {"image/bmp", std::nullopt, cls};
     if (i.video_codec == "tiff") return {"image/tiff", std::nullopt, cls};
@@ -93,12 +108,14 @@ DlnaFormat audio_format(const MediaInfo& i) {
     }
     if (has(c, "mp4") && a == "aac") {
         std::optional<std::string> pn;
-        if (stereo_at_most_48k(i)) pn = value_or(i.audio_bitrate, value_or(i.bitrate, 0)) <= 320000 ? "AAC_ISO_320" : "AAC_ISO";
+        if (stereo_at_most_48k(i))
+            pn = value_or(i.audio_bitrate, value_or(i.bitrate, 0)) <= 320000 ? "AAC_ISO_320" : "AAC_ISO";
         return {"audio/mp4", pn, cls};
     }
     if (c == "aac" && a == "aac") {
         std::optional<std::string> pn;
-        if (stereo_at_most_48k(i)) pn = value_or(i.audio_bitrate, value_or(i.bitrate, 0)) <= 320000 ? "AAC_ADTS_320" : "AAC_ADTS";
+        if (stereo_at_most_48k(i))
+            pn = value_or(i.audio_bitrate, value_or(i.bitrate, 0)) <= 320000 ? "AAC_ADTS_320" : "AAC_ADTS";
         return {"audio/vnd.dlna.adts", pn, cls};
     }
     if (c == "ac3" && a == "ac3") return {"audio/vnd.dolby.dd-raw", "AC3", cls};
@@ -107,7 +124,8 @@ DlnaFormat audio_format(const MediaInfo& i) {
         return {"audio/x-ms-wma", base ? "WMABASE" : "WMAFULL", cls};
     }
     if (c == "flac") return {"audio/flac", std::nullopt, cls};
-    if (c == "ogg") return {i.extension == "opus" ? "audio/ogg; codecs=opus" : "audio/ogg", std::nullopt, cls};
+    if (c == "ogg")
+        return {i.extension == "opus" ? "audio/ogg; codecs=opus" : "audio/ogg", std::nullopt, cls};
     if (c == "wav") return {"audio/wav", std::nullopt, cls};
     if (has(c, "matroska")) return {"audio/x-matroska", std::nullopt, cls};
     if (c == "aiff") return {"audio/aiff", std::nullopt, cls};
@@ -122,14 +140,17 @@ DlnaFormat video_format(const MediaInfo& i) {
         std::optional<std::string> pn = i.video_codec == "h264" ? avc_mp4_profile(i) : std::nullopt;
         return {i.extension == "mov" ? "video/quicktime" : "video/mp4", pn, cls};
     }
-    if (c == "mpegts") return {timestamped_ts(i) ? "video/vnd.dlna.mpeg-tts" : "video/mpeg", ts_profile(i), cls};
+    if (c == "mpegts")
+        return {timestamped_ts(i) ? "video/vnd.dlna.mpeg-tts" : "video/mpeg", ts_profile(i), cls};
     if (c == "mpeg" || c == "vob") {
         std::optional<std::string> pn;
-        if (i.video_codec == "mpeg2video" && fits(i, 720, 576)) pn = is_pal(i) ? "MPEG_PS_PAL" : "MPEG_PS_NTSC";
+        if (i.video_codec == "mpeg2video" && fits(i, 720, 576))
+            pn = is_pal(i) ? "MPEG_PS_PAL" : "MPEG_PS_NTSC";
         if (i.video_codec == "mpeg1video") pn = "MPEG1";
         return {"video/mpeg", pn, cls};
     }
-    if (c == "matroska,webm") return {i.extension == "webm" ? "video/webm" : "video/x-matroska", std::nullopt, cls};
+    if (c == "matroska,webm")
+        return {i.extension == "webm" ? "video/webm" : "video/x-matroska", std::nullopt, cls};
     if (c == "avi") return {"video/x-msvideo", std::nullopt, cls};
     if (c == "asf") return {"video/x-ms-wmv", std::nullopt, cls};
     if (c == "flv") return {"video/x-flv", std::nullopt, cls};
@@ -141,9 +162,12 @@ DlnaFormat video_format(const MediaInfo& i) {
 
 DlnaFormat dlna_format(const MediaInfo& info) {
     switch (info.kind) {
-    case Kind::image: return image_format(info);
-    case Kind::audio: return audio_format(info);
-    case Kind::video: return video_format(info);
+    case Kind::image:
+        return image_format(info);
+    case Kind::audio:
+        return audio_format(info);
+    case Kind::video:
+        return video_format(info);
     }
     return video_format(info);
 }
@@ -173,17 +197,20 @@ std::string format_duration(std::int64_t ms) {
 }
 
 std::optional<Kind> kind_from_extension(std::string_view ext) {
-    static constexpr std::array<std::string_view, 18> kVideo = {"mp4", "m4v", "mkv", "webm", "avi", "mov",
-                                                                "ts",  "m2ts", "mts", "mpg", "mpeg", "vob",
-                                                                "wmv", "asf", "flv", "3gp", "ogv", "divx"};
-    static constexpr std::array<std::string_view, 15> kAudio = {"mp3", "flac", "m4a", "aac", "ogg",
-                                                                "oga", "opus", "wav", "wma", "ac3",
-                                                                "mka", "aif", "aiff", "ape", "wv"};
+    static constexpr std::array<std::string_view, 18> kVideo = {"mp4", "m4v",  "mkv", "webm", "avi",  "mov",
+                                                                "ts",  "m2ts", "mts", "mpg",  "mpeg", "vob",
+                                                                "wmv", "asf",  "flv", "3gp",  "ogv",  "divx"};
+    static constexpr std::array<std::string_view, 15> kAudio = {"mp3", "flac", "m4a",  "aac", "ogg",
+                                                                "oga", "opus", "wav",  "wma", "ac3",
+                                                                "mka", "aif",  "aiff", "ape", "wv"};
     static constexpr std::array<std::string_view, 8> kImage = {"jpg", "jpeg", "png", "gif",
                                                                "bmp", "webp", "tif", "tiff"};
-    for (auto e : kVideo) if (e == ext) return Kind::video;
-    for (auto e : kAudio) if (e == ext) return Kind::audio;
-    for (auto e : kImage) if (e == ext) return Kind::image;
+    for (auto e : kVideo)
+        if (e == ext) return Kind::video;
+    for (auto e : kAudio)
+        if (e == ext) return Kind::audio;
+    for (auto e : kImage)
+        if (e == ext) return Kind::image;
     return std::nullopt;
 }
 

@@ -63,7 +63,9 @@ void read_tags(const AVDictionary* primary, const AVDictionary* secondary, Media
     info.disc = leading_number(get("disc"));
 }
 
-std::optional<std::int64_t> positive(std::int64_t v) { return v > 0 ? std::optional<std::int64_t>(v) : std::nullopt; }
+std::optional<std::int64_t> positive(std::int64_t v) {
+    return v > 0 ? std::optional<std::int64_t>(v) : std::nullopt;
+}
 
 void read_video(const AVStream* s, MediaInfo& info) {
     const AVCodecParameters* p = s->codecpar;
@@ -87,7 +89,9 @@ void read_audio(const AVStream* s, MediaInfo& info) {
 
 } // namespace
 
-void quiet_libav() { av_log_set_level(AV_LOG_QUIET); }
+void quiet_libav() {
+    av_log_set_level(AV_LOG_QUIET);
+}
 
 std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
     AVFormatContext* raw = nullptr;
@@ -115,9 +119,12 @@ std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
     }
     if (audio != nullptr) {
         read_audio(audio, info);
-        if (!info.sample_rate && video == nullptr) return ProbeError{"damaged or truncated: sample rate unknown"};
+        if (!info.sample_rate && video == nullptr)
+            return ProbeError{"damaged or truncated: sample rate unknown"};
     }
-    info.kind = video == nullptr ? Kind::audio : is_image_container(info.container) ? Kind::image : Kind::video;
+    info.kind = video == nullptr                     ? Kind::audio
+                : is_image_container(info.container) ? Kind::image
+                                                     : Kind::video;
     if (ctx->duration != AV_NOPTS_VALUE && ctx->duration > 0 && info.kind != Kind::image) {
         info.duration_ms = ctx->duration / (AV_TIME_BASE / 1000);
     }

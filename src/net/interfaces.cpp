@@ -19,7 +19,9 @@ std::optional<in_addr> parse_ipv4(const std::string& text) {
     return a;
 }
 
-std::string Ipv4Address::text() const { return to_string(address); }
+std::string Ipv4Address::text() const {
+    return to_string(address);
+}
 
 bool Ipv4Address::same_subnet(in_addr other) const {
     std::uint32_t mask = prefix_length == 0 ? 0 : htonl(~std::uint32_t{0} << (32 - prefix_length));
@@ -39,7 +41,8 @@ std::vector<Interface> list_interfaces() {
     ifaddrs* list = nullptr;
     if (getifaddrs(&list) != 0) return out;
     for (ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
-        auto it = std::find_if(out.begin(), out.end(), [&](const Interface& i) { return i.name == a->ifa_name; });
+        auto it =
+            std::find_if(out.begin(), out.end(), [&](const Interface& i) { return i.name == a->ifa_name; });
         if (it == out.end()) {
             Interface i;
             i.name = a->ifa_name;
@@ -51,7 +54,8 @@ std::vector<Interface> list_interfaces() {
             it = out.end() - 1;
         }
         if (a->ifa_addr != nullptr && a->ifa_addr->sa_family == AF_INET) {
-            it->ipv4.push_back({reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr, prefix_of(a->ifa_netmask)});
+            it->ipv4.push_back(
+                {reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr, prefix_of(a->ifa_netmask)});
         }
     }
     freeifaddrs(list);
@@ -62,7 +66,8 @@ InterfaceChoice choose_interfaces(const std::vector<Interface>& all, const std::
     InterfaceChoice result;
     if (!names.empty()) {
         for (const auto& name : names) {
-            auto it = std::find_if(all.begin(), all.end(), [&](const Interface& i) { return i.name == name; });
+            auto it =
+                std::find_if(all.begin(), all.end(), [&](const Interface& i) { return i.name == name; });
             if (it == all.end()) return {{}, "--interface: no interface named '" + name + "'"};
             if (!it->up) return {{}, "--interface: '" + name + "' is down"};
             if (it->ipv4.empty()) return {{}, "--interface: '" + name + "' has no IPv4 address"};
@@ -74,7 +79,8 @@ InterfaceChoice choose_interfaces(const std::vector<Interface>& all, const std::
         if (i.up && i.multicast && !i.loopback && !i.ipv4.empty()) result.chosen.push_back(i);
     }
     if (result.chosen.empty()) {
-        result.error = "no network interface is up with multicast and an IPv4 address; name one with --interface";
+        result.error =
+            "no network interface is up with multicast and an IPv4 address; name one with --interface";
     }
     return result;
 }

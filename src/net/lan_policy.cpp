@@ -4,7 +4,8 @@ namespace hearth::net {
 
 LanPolicy LanPolicy::for_interfaces(const std::vector<Interface>& interfaces) {
     std::vector<Ipv4Address> subnets;
-    for (const auto& i : interfaces) subnets.insert(subnets.end(), i.ipv4.begin(), i.ipv4.end());
+    for (const auto& i : interfaces)
+        subnets.insert(subnets.end(), i.ipv4.begin(), i.ipv4.end());
     return LanPolicy(std::move(subnets));
 }
 

@@ -20,8 +20,8 @@ std::string usn(const Identity& id, std::string_view nt) {
 
 namespace {
 std::string common_headers(const Identity& id) {
-    return "BOOTID.UPNP.ORG: " + std::to_string(id.boot_id) + "\r\nCONFIGID.UPNP.ORG: " +
-           std::to_string(id.config_id) + "\r\n";
+    return "BOOTID.UPNP.ORG: " + std::to_string(id.boot_id) +
+           "\r\nCONFIGID.UPNP.ORG: " + std::to_string(id.config_id) + "\r\n";
 }
 
 // "urn:schemas-upnp-org:service:ContentDirectory:1" → ("urn:…:ContentDirectory", 1)
@@ -35,10 +35,10 @@ std::optional<std::pair<std::string_view, unsigned long>> split_version(std::str
 } // namespace
 
 std::string alive(const Identity& id, std::string_view nt, std::string_view location) {
-    return "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=" + std::to_string(kMaxAge) +
-           "\r\nLOCATION: " + std::string(location) + "\r\nNT: " + std::string(nt) +
-           "\r\nNTS: ssdp:alive\r\nSERVER: " + id.server + "\r\nUSN: " + usn(id, nt) + "\r\n" + common_headers(id) +
-           "\r\n";
+    return "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=" +
+           std::to_string(kMaxAge) + "\r\nLOCATION: " + std::string(location) + "\r\nNT: " + std::string(nt) +
+           "\r\nNTS: ssdp:alive\r\nSERVER: " + id.server + "\r\nUSN: " + usn(id, nt) + "\r\n" +
+           common_headers(id) + "\r\n";
 }
 
 std::string byebye(const Identity& id, std::string_view nt) {
@@ -57,9 +57,12 @@ std::optional<Search> parse_search(std::string_view datagram) {
         if (colon == std::string_view::npos) continue;
         auto name = trim(line.substr(0, colon));
         auto value = trim(line.substr(colon + 1));
-        if (iequals(name, "ST")) st = std::string(value);
-        else if (iequals(name, "MAN")) man = std::string(value);
-        else if (iequals(name, "MX")) mx = parse_uint(value);
+        if (iequals(name, "ST"))
+            st = std::string(value);
+        else if (iequals(name, "MAN"))
+            man = std::string(value);
+        else if (iequals(name, "MX"))
+            mx = parse_uint(value);
     }
     if (!st || st->empty() || !man || trim(*man) != "\"ssdp:discover\"") return std::nullopt;
     Search s;
@@ -94,9 +97,10 @@ std::string search_response(const Identity& id, std::string_view st, std::string
         auto b = split_version(st);
         if (a && b && a->first == b->first) nt = ours;
     }
-    return "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=" + std::to_string(kMaxAge) + "\r\nDATE: " + std::string(date) +
-           "\r\nEXT:\r\nLOCATION: " + std::string(location) + "\r\nSERVER: " + id.server + "\r\nST: " +
-           std::string(st) + "\r\nUSN: " + usn(id, nt) + "\r\n" + common_headers(id) + "\r\n";
+    return "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=" + std::to_string(kMaxAge) +
+           "\r\nDATE: " + std::string(date) + "\r\nEXT:\r\nLOCATION: " + std::string(location) +
+           "\r\nSERVER: " + id.server + "\r\nST: " + std::string(st) + "\r\nUSN: " + usn(id, nt) + "\r\n" +
+           common_headers(id) + "\r\n";
 }
 
 std::string http_date() {

@@ -106,7 +106,8 @@ void Server::Impl::open_sockets() {
     any.sin_family = AF_INET;
     any.sin_port = htons(kPort);
     any.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&any), sizeof any) != 0) fail("bind UDP port 1900");
+    if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&any), sizeof any) != 0)
+        fail("bind UDP port 1900");
     for (const auto& i : interfaces) {
         ip_mreqn req{};
         inet_pton(AF_INET, kGroup, &req.imr_multiaddr);
@@ -119,7 +120,8 @@ void Server::Impl::open_sockets() {
         sockaddr_in local{};
         local.sin_family = AF_INET;
         local.sin_addr = i.ipv4.front().address;
-        if (::bind(s.get(), reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) fail("bind to " + i.name);
+        if (::bind(s.get(), reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
+            fail("bind to " + i.name);
         ip_mreqn out{};
         out.imr_ifindex = static_cast<int>(i.index);
         setsockopt(s.get(), IPPROTO_IP, IP_MULTICAST_IF, &out, sizeof out);
@@ -142,7 +144,8 @@ void Server::Impl::announce_round(Clock::time_point when) {
 void Server::Impl::send_byebye() {
     for (int round = 0; round < 2; ++round) {
         for (const auto& i : interfaces) {
-            for (const auto& nt : notification_types(identity)) send_now({i.index, group_address(), byebye(identity, nt)});
+            for (const auto& nt : notification_types(identity))
+                send_now({i.index, group_address(), byebye(identity, nt)});
         }
     }
 }
@@ -150,8 +153,8 @@ void Server::Impl::send_byebye() {
 void Server::Impl::send_now(const Outgoing& o) {
     auto it = senders.find(o.ifindex);
     if (it == senders.end()) return;
-    if (::sendto(it->second.get(), o.payload.data(), o.payload.size(), 0, reinterpret_cast<const sockaddr*>(&o.to),
-                 sizeof o.to) < 0) {
+    if (::sendto(it->second.get(), o.payload.data(), o.payload.size(), 0,
+                 reinterpret_cast<const sockaddr*>(&o.to), sizeof o.to) < 0) {
         log::debug("SSDP send on interface ", o.ifindex, " failed: ", std::strerror(errno));
     }
 }
@@ -195,11 +198,13 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
         // Multicast searches are answered after a random delay within MX so that answers do not collide.
         auto delay = std::chrono::milliseconds(0);
         if (multicast && search->mx > 0) {
-            delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(0, search->mx * 1000 - 100)(rng));
+            delay = std::chrono::milliseconds(
+                std::uniform_int_distribution<int>(0, search->mx * 1000 - 100)(rng));
         }
         auto when = Clock::now() + delay;
         for (const auto& st : targets) {
-            queue.emplace(when, Outgoing{iface->index, from, search_response(identity, st, location(*iface), http_date())});
+            queue.emplace(when, Outgoing{iface->index, from,
+                                         search_response(identity, st, location(*iface), http_date())});
         }
         ++answered;
     }
@@ -233,10 +238,14 @@ void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::u
     send_byebye();
 }
 
-Server::Server(Identity identity, std::vector<net::Interface> interfaces, net::LanPolicy policy, std::uint16_t http_port)
-    : impl_(std::make_unique<Impl>(std::move(identity), std::move(interfaces), std::move(policy), http_port)) {}
+Server::Server(Identity identity, std::vector<net::Interface> interfaces, net::LanPolicy policy,
+               std::uint16_t http_port)
+    : impl_(
+          std::make_unique<Impl>(std::move(identity), std::move(interfaces), std::move(policy), http_port)) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::start() {
     impl_->open_sockets();

@@ -16,7 +16,8 @@ long config_id_for(const std::string& friendly_name) {
     // FNV-1a over what makes the description differ, folded into UDA's 0..2^24-1 range.
     std::uint32_t h = 2166136261u;
     auto mix = [&](std::string_view s) {
-        for (unsigned char c : s) h = (h ^ c) * 16777619u;
+        for (unsigned char c : s)
+            h = (h ^ c) * 16777619u;
     };
     mix(*resources::find("descriptors/device.xml"));
     mix(friendly_name);

@@ -47,7 +47,8 @@ const std::string& ActionCall::str(std::string_view name) const {
 std::uint64_t ActionCall::uint(std::string_view name) const {
     auto value = parse_uint(trim(str(name)));
     if (!value || *value > 0xFFFFFFFFu) {
-        throw UpnpException(errors::invalid_args("argument " + std::string(name) + " is not an unsigned number"));
+        throw UpnpException(
+            errors::invalid_args("argument " + std::string(name) + " is not an unsigned number"));
     }
     return *value;
 }

@@ -9,9 +9,13 @@ namespace {
 std::atomic<int> g_level{static_cast<int>(Level::info)};
 } // namespace
 
-void set_level(Level level) { g_level.store(static_cast<int>(level)); }
+void set_level(Level level) {
+    g_level.store(static_cast<int>(level));
+}
 
-bool enabled(Level level) { return static_cast<int>(level) <= g_level.load(std::memory_order_relaxed); }
+bool enabled(Level level) {
+    return static_cast<int>(level) <= g_level.load(std::memory_order_relaxed);
+}
 
 void write(Level level, std::string_view message) {
     std::string line = "<" + std::to_string(static_cast<int>(level)) + ">";

@@ -17,7 +17,8 @@ class App {
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
-    /// Serves until SIGINT or SIGTERM (which the caller has blocked in every thread). Returns the exit status.
+    /// Serves until SIGINT or SIGTERM (which the caller has blocked in every thread). Returns the exit
+    /// status.
     int run();
 
     /// Indexes once, prints the summary line to stdout, returns the exit status.

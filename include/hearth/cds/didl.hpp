@@ -1,6 +1,6 @@
 #pragma once
-// DIDL-Lite (ContentDirectory:1 §2.8) for Browse results: the Filter, the SortCriteria whitelist and the writer.
-// Pure: no sockets, no database.
+// DIDL-Lite (ContentDirectory:1 §2.8) for Browse results: the Filter, the SortCriteria whitelist and the
+// writer. Pure: no sockets, no database.
 #include "hearth/db/objects.hpp"
 
 #include <set>

@@ -1,5 +1,6 @@
 #pragma once
-// The validated, immutable configuration. Built once by parse_options(); nothing reads raw options afterwards.
+// The validated, immutable configuration. Built once by parse_options(); nothing reads raw options
+// afterwards.
 #include "hearth/util/log.hpp"
 
 #include <cstdint>

@@ -63,7 +63,8 @@ class ReaderPool {
 
     class Lease {
       public:
-        Lease(ReaderPool& pool, std::unique_ptr<ObjectReader> reader) : pool_(pool), reader_(std::move(reader)) {}
+        Lease(ReaderPool& pool, std::unique_ptr<ObjectReader> reader)
+            : pool_(pool), reader_(std::move(reader)) {}
         ~Lease() { pool_.give_back(std::move(reader_)); }
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;

@@ -40,7 +40,8 @@ struct Response {
     std::string body;
     std::optional<FileBody> file; ///< when set, the body is these bytes of the file, sent with sendfile
 
-    static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+    static Response text(int status, std::string body,
+                         std::string content_type = "text/plain; charset=utf-8");
     Response& header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));
         return *this;

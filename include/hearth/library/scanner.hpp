@@ -13,11 +13,11 @@
 namespace hearth::library {
 
 struct ScanSummary {
-    std::int64_t added = 0;     ///< files probed and indexed for the first time
-    std::int64_t updated = 0;   ///< files that changed and were probed again
-    std::int64_t unchanged = 0; ///< same size and mtime: not probed
-    std::int64_t removed = 0;   ///< index rows whose file or folder vanished
-    std::int64_t not_media = 0; ///< files whose extension Hearth does not share
+    std::int64_t added = 0;                      ///< files probed and indexed for the first time
+    std::int64_t updated = 0;                    ///< files that changed and were probed again
+    std::int64_t unchanged = 0;                  ///< same size and mtime: not probed
+    std::int64_t removed = 0;                    ///< index rows whose file or folder vanished
+    std::int64_t not_media = 0;                  ///< files whose extension Hearth does not share
     std::map<std::string, std::int64_t> skipped; ///< files that could not be indexed, by reason
     std::int64_t folders = 0;
     double seconds = 0;
@@ -42,7 +42,8 @@ class Scanner {
     unsigned probe_threads_;
 };
 
-/// Short reason used when a file is skipped without probing or whose probe failed, for the summary's grouping.
+/// Short reason used when a file is skipped without probing or whose probe failed, for the summary's
+/// grouping.
 std::string reason_group(const std::string& reason);
 
 } // namespace hearth::library

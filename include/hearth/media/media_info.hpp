@@ -14,8 +14,8 @@ struct MediaInfo {
     std::string extension; ///< lower-case file extension without the dot ("m2ts" matters for TS flavours)
     std::optional<std::int64_t> duration_ms;
     std::optional<std::int64_t> bitrate; ///< overall, bits per second
-    std::string video_codec;             ///< libavcodec name ("h264", "hevc", "mpeg2video", "mjpeg"); empty if none
-    int video_profile = -1;              ///< AVCodecParameters::profile, -1 when unknown
+    std::string video_codec; ///< libavcodec name ("h264", "hevc", "mpeg2video", "mjpeg"); empty if none
+    int video_profile = -1;  ///< AVCodecParameters::profile, -1 when unknown
     std::optional<std::int64_t> width, height;
     std::optional<double> frame_rate;
     std::string audio_codec; ///< "aac", "mp3", "flac", "ac3"…; empty if none

@@ -1,5 +1,6 @@
 #pragma once
-// Who may talk to Hearth: the host itself and the subnets of the interfaces it serves on. Immutable; any thread.
+// Who may talk to Hearth: the host itself and the subnets of the interfaces it serves on. Immutable; any
+// thread.
 #include "hearth/net/interfaces.hpp"
 
 #include <vector>

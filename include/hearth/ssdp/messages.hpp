@@ -39,7 +39,8 @@ std::optional<Search> parse_search(std::string_view datagram);
 std::vector<std::string> targets_for(const Identity& id, std::string_view st);
 
 /// The unicast answer to a search; date is an RFC 1123 date.
-std::string search_response(const Identity& id, std::string_view st, std::string_view location, std::string_view date);
+std::string search_response(const Identity& id, std::string_view st, std::string_view location,
+                            std::string_view date);
 
 /// RFC 1123 date for now.
 std::string http_date();

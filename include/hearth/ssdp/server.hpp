@@ -14,7 +14,8 @@ namespace hearth::ssdp {
 
 class Server {
   public:
-    Server(Identity identity, std::vector<net::Interface> interfaces, net::LanPolicy policy, std::uint16_t http_port);
+    Server(Identity identity, std::vector<net::Interface> interfaces, net::LanPolicy policy,
+           std::uint16_t http_port);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

@@ -26,12 +26,24 @@ class UpnpException : public std::runtime_error {
 };
 
 namespace errors {
-inline UpnpError invalid_action() { return {401, "Invalid Action"}; }
-inline UpnpError invalid_args(std::string what = "Invalid Args") { return {402, std::move(what)}; }
-inline UpnpError action_failed(std::string what = "Action Failed") { return {501, std::move(what)}; }
-inline UpnpError no_such_object() { return {701, "No such object"}; }
-inline UpnpError invalid_sort(std::string what = "Unsupported or invalid sort criteria") { return {709, std::move(what)}; }
-inline UpnpError cannot_process() { return {720, "Cannot process the request"}; }
+inline UpnpError invalid_action() {
+    return {401, "Invalid Action"};
+}
+inline UpnpError invalid_args(std::string what = "Invalid Args") {
+    return {402, std::move(what)};
+}
+inline UpnpError action_failed(std::string what = "Action Failed") {
+    return {501, std::move(what)};
+}
+inline UpnpError no_such_object() {
+    return {701, "No such object"};
+}
+inline UpnpError invalid_sort(std::string what = "Unsupported or invalid sort criteria") {
+    return {709, std::move(what)};
+}
+inline UpnpError cannot_process() {
+    return {720, "Cannot process the request"};
+}
 } // namespace errors
 
 struct ActionCall {

@@ -20,9 +20,17 @@ template <typename... Args> void emit(Level lvl, const Args&... args) {
     (out << ... << args);
     write(lvl, out.str());
 }
-template <typename... Args> void error(const Args&... args) { emit(Level::error, args...); }
-template <typename... Args> void warning(const Args&... args) { emit(Level::warning, args...); }
-template <typename... Args> void info(const Args&... args) { emit(Level::info, args...); }
-template <typename... Args> void debug(const Args&... args) { emit(Level::debug, args...); }
+template <typename... Args> void error(const Args&... args) {
+    emit(Level::error, args...);
+}
+template <typename... Args> void warning(const Args&... args) {
+    emit(Level::warning, args...);
+}
+template <typename... Args> void info(const Args&... args) {
+    emit(Level::info, args...);
+}
+template <typename... Args> void debug(const Args&... args) {
+    emit(Level::debug, args...);
+}
 
 } // namespace hearth::log
