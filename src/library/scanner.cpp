@@ -119,12 +119,14 @@ class Writer {
             .bind(2, std::string_view(path.native()))
             .bind(3, title_for(path));
         insert_container_.bind(4, generation_).exec();
+        dirty_ = true;
         tick();
         return db_.last_insert_id();
     }
 
     void move_container(std::int64_t id, std::int64_t parent_id) {
         move_container_.bind(1, parent_id).bind(2, generation_).bind(3, id).exec();
+        dirty_ = true;
         tick();
     }
 
@@ -159,7 +161,7 @@ class Writer {
     }
 
     /// Removes what this pass did not see, recounts children, bumps SystemUpdateID when anything changed.
-    std::int64_t finish(bool changed) {
+    std::int64_t finish() {
         auto removed_stmt = db_.prepare("DELETE FROM objects WHERE seen < ?");
         removed_stmt.bind(1, generation_).exec();
         std::int64_t removed = db_.changes();
@@ -168,7 +170,7 @@ class Writer {
                  "objects.id) "
                  "WHERE is_container = 1");
         set_setting("scan_generation", generation_);
-        if (changed || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);
+        if (dirty_ || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);
         tx_->commit();
         tx_.reset();
         db_.exec("PRAGMA optimize");
@@ -204,6 +206,7 @@ class Writer {
     std::int64_t generation_ = 0;
     std::optional<db::Transaction> tx_;
     int ops_ = 0;
+    bool dirty_ = false; // anything added, moved or re-probed in this pass
     Clock::time_point last_commit_ = Clock::now();
     db::Statement insert_container_ =
         db_.prepare("INSERT INTO objects(parent_id, is_container, path, title, upnp_class, seen) "
@@ -256,6 +259,7 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     s.bind(20, info.artist).bind(21, info.album).bind(22, info.album_artist).bind(23, info.genre);
     s.bind(24, info.track).bind(25, info.disc).bind(26, info.date).bind(27, generation_);
     s.exec();
+    dirty_ = true;
     tick();
 }
 
@@ -490,7 +494,7 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop) {
         summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         return summary;
     }
-    summary.removed = writer.finish(summary.changed());
+    summary.removed = writer.finish();
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary;
 }

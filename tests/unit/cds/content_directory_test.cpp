@@ -1,0 +1,165 @@
+// ContentDirectory actions over a real (temporary) index, driven through the SOAP action table.
+#include "hearth/cds/content_directory.hpp"
+#include "hearth/db/migrations.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <pugixml.hpp>
+
+namespace hearth::cds {
+namespace {
+
+std::string browse_body(const std::string& id, const std::string& flag, int start, int count,
+                        const std::string& sort = "", const std::string& filter = "*") {
+    return "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+           "<u:Browse xmlns:u=\"urn:schemas-upnp-org:service:ContentDirectory:1\"><ObjectID>" +
+           id + "</ObjectID><BrowseFlag>" + flag + "</BrowseFlag><Filter>" + filter +
+           "</Filter><StartingIndex>" + std::to_string(start) + "</StartingIndex><RequestedCount>" +
+           std::to_string(count) + "</RequestedCount><SortCriteria>" + sort +
+           "</SortCriteria></u:Browse></s:Body></s:Envelope>";
+}
+
+struct BrowseResult {
+    int status = 0;
+    int error_code = 0;
+    int returned = 0;
+    int total = 0;
+    std::vector<std::string> titles;
+    pugi::xml_document didl;
+};
+
+class ContentDirectoryTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        db::Database db(dir / "index.db", db::OpenMode::read_write_create);
+        db::configure_writer(db);
+        db.exec("INSERT INTO settings VALUES('system_update_id', '7')");
+        db.exec(
+            "INSERT INTO objects(id, parent_id, is_container, path, title, upnp_class, child_count) VALUES"
+            "(1, 0, 1, '/m', 'm', 'object.container.storageFolder', 5),"
+            "(2, 1, 1, '/m/Zeta', 'Zeta', 'object.container.storageFolder', 0)");
+        const char* titles[] = {"delta", "Alpha & <Omega>", "charlie", "Bravo"};
+        for (int i = 0; i < 4; ++i) {
+            auto s = db.prepare(
+                "INSERT INTO objects(id, parent_id, is_container, path, title, upnp_class, size, mime,"
+                " dlna_profile, date, track) VALUES(?, 1, 0, ?, ?, 'object.item.audioItem.musicTrack',"
+                " 1000, 'audio/mpeg', 'MP3', ?, ?)");
+            s.bind(1, std::int64_t{10 + i}).bind(2, "/m/" + std::to_string(i) + ".mp3").bind(3, titles[i]);
+            s.bind(4, "200" + std::to_string(i) + "-01-01").bind(5, std::int64_t{4 - i}).exec();
+        }
+    }
+
+    BrowseResult browse(const std::string& body) {
+        auto outcome = cd.actions().invoke(kServiceType, body, {"http://10.0.0.1:8300"});
+        BrowseResult r;
+        r.status = outcome.http_status;
+        pugi::xml_document envelope;
+        EXPECT_TRUE(envelope.load_string(outcome.body.c_str()));
+        if (r.status != 200) {
+            r.error_code = envelope.select_node("//*[local-name()='errorCode']").node().text().as_int();
+            return r;
+        }
+        auto response = envelope.select_node("//*[local-name()='BrowseResponse']").node();
+        r.returned = response.child("NumberReturned").text().as_int();
+        r.total = response.child("TotalMatches").text().as_int();
+        EXPECT_EQ(response.child("UpdateID").text().as_int(), 7);
+        EXPECT_TRUE(r.didl.load_string(response.child("Result").text().get()));
+        for (auto n : r.didl.document_element().children())
+            r.titles.push_back(n.child("dc:title").text().get());
+        return r;
+    }
+
+    test::TempDir dir;
+    db::ReaderPool pool{dir / "index.db"};
+    ContentDirectory cd{pool};
+};
+
+TEST_F(ContentDirectoryTest, ChildrenPutFoldersFirstThenTitlesIgnoringCase) {
+    auto r = browse(browse_body("1", "BrowseDirectChildren", 0, 0));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.returned, 5);
+    EXPECT_EQ(r.total, 5);
+    EXPECT_EQ(r.titles, (std::vector<std::string>{"Zeta", "Alpha & <Omega>", "Bravo", "charlie", "delta"}));
+}
+
+TEST_F(ContentDirectoryTest, PagesCoverEveryChildExactlyOnce) {
+    std::vector<std::string> all;
+    for (int start = 0; start < 5; start += 2) {
+        auto r = browse(browse_body("1", "BrowseDirectChildren", start, 2));
+        ASSERT_EQ(r.status, 200);
+        EXPECT_EQ(r.total, 5);
+        EXPECT_EQ(r.returned, start == 4 ? 1 : 2);
+        all.insert(all.end(), r.titles.begin(), r.titles.end());
+    }
+    EXPECT_EQ(all.size(), 5u);
+    auto past_end = browse(browse_body("1", "BrowseDirectChildren", 9, 2));
+    EXPECT_EQ(past_end.returned, 0);
+    EXPECT_EQ(past_end.total, 5);
+}
+
+TEST_F(ContentDirectoryTest, SortsByRequestedKeys) {
+    auto by_track = browse(browse_body("1", "BrowseDirectChildren", 0, 0, "+upnp:originalTrackNumber"));
+    EXPECT_EQ(by_track.titles,
+              (std::vector<std::string>{"Zeta", "Bravo", "charlie", "Alpha & <Omega>", "delta"}));
+    auto by_date = browse(browse_body("1", "BrowseDirectChildren", 0, 0, "-dc:date"));
+    EXPECT_EQ(by_date.titles,
+              (std::vector<std::string>{"Zeta", "Bravo", "charlie", "Alpha & <Omega>", "delta"}));
+    auto by_title_desc = browse(browse_body("1", "BrowseDirectChildren", 0, 0, "-dc:title"));
+    EXPECT_EQ(by_title_desc.titles[1], "delta");
+}
+
+TEST_F(ContentDirectoryTest, MetadataOfRootAndItem) {
+    auto root = browse(browse_body("0", "BrowseMetadata", 0, 0));
+    ASSERT_EQ(root.status, 200);
+    EXPECT_EQ(root.returned, 1);
+    auto container = root.didl.document_element().child("container");
+    EXPECT_STREQ(container.attribute("id").value(), "0");
+    EXPECT_STREQ(container.attribute("parentID").value(), "-1");
+    EXPECT_EQ(container.attribute("childCount").as_int(), 1);
+
+    auto item = browse(browse_body("11", "BrowseMetadata", 0, 0));
+    ASSERT_EQ(item.titles.size(), 1u);
+    EXPECT_EQ(item.titles[0], "Alpha & <Omega>");
+    auto res = item.didl.document_element().child("item").child("res");
+    EXPECT_STREQ(res.text().get(), "http://10.0.0.1:8300/media/11.mp3");
+    EXPECT_EQ(
+        std::string(res.attribute("protocolInfo").value()).rfind("http-get:*:audio/mpeg:DLNA.ORG_PN=MP3;", 0),
+        0u);
+}
+
+TEST_F(ContentDirectoryTest, ChildrenOfAnItemAreEmpty) {
+    auto r = browse(browse_body("11", "BrowseDirectChildren", 0, 0));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.returned, 0);
+    EXPECT_EQ(r.total, 0);
+}
+
+TEST_F(ContentDirectoryTest, ErrorsCarryTheirUpnpCodes) {
+    EXPECT_EQ(browse(browse_body("999", "BrowseMetadata", 0, 0)).error_code, 701);
+    EXPECT_EQ(browse(browse_body("abc", "BrowseMetadata", 0, 0)).error_code, 701);
+    EXPECT_EQ(browse(browse_body("1", "BrowseSideways", 0, 0)).error_code, 402);
+    EXPECT_EQ(browse(browse_body("1", "BrowseDirectChildren", -1, 0)).error_code, 402);
+    EXPECT_EQ(browse(browse_body("1", "BrowseDirectChildren", 0, 0, "+dc:nonsense")).error_code, 709);
+    std::string missing_id = browse_body("1", "BrowseMetadata", 0, 0);
+    missing_id.erase(missing_id.find("<ObjectID>"), std::string("<ObjectID>1</ObjectID>").size());
+    auto r = browse(missing_id);
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(r.error_code, 402);
+}
+
+TEST_F(ContentDirectoryTest, SystemUpdateIdAndCapabilities) {
+    auto body = [](const std::string& action) {
+        return "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><u:" + action +
+               " xmlns:u=\"urn:schemas-upnp-org:service:ContentDirectory:1\"/></s:Body></s:Envelope>";
+    };
+    auto id = cd.actions().invoke(kServiceType, body("GetSystemUpdateID"), {});
+    EXPECT_EQ(id.http_status, 200);
+    EXPECT_NE(id.body.find("<Id>7</Id>"), std::string::npos);
+    auto sort = cd.actions().invoke(kServiceType, body("GetSortCapabilities"), {});
+    EXPECT_NE(sort.body.find("dc:title"), std::string::npos);
+    EXPECT_NE(sort.body.find("upnp:originalTrackNumber"), std::string::npos);
+    EXPECT_EQ(cd.actions().invoke(kServiceType, body("Search"), {}).http_status, 500);
+}
+
+} // namespace
+} // namespace hearth::cds

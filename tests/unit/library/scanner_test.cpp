@@ -1,0 +1,148 @@
+// The scanner on files that need no encoder to make: empty files, junk with media extensions, folders, links.
+#include "hearth/db/objects.hpp"
+#include "hearth/library/scanner.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+
+namespace hearth::library {
+namespace {
+
+struct Listing {
+    std::vector<std::pair<std::string, fs::file_time_type>> entries;
+    bool operator==(const Listing&) const = default;
+};
+
+Listing list(const fs::path& root) {
+    Listing l;
+    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+        std::error_code ec;
+        l.entries.emplace_back(it->path().string(), fs::last_write_time(it->path(), ec));
+    }
+    std::sort(l.entries.begin(), l.entries.end());
+    return l;
+}
+
+class ScannerTest : public ::testing::Test {
+  protected:
+    test::TempDir media;
+    test::TempDir state;
+    std::atomic<bool> stop{false};
+
+    ScanSummary scan() { return Scanner(state / "index.db", {media.path()}, 2).run(stop); }
+};
+
+TEST_F(ScannerTest, SkipsEmptyAndDamagedFilesOnceAndRemembersThem) {
+    media.write("Videos/empty.mp4", "");
+    media.write("Music/junk.mp3", std::string(4096, 'x'));
+    media.write("notes.txt", "not media");
+    auto first = scan();
+    EXPECT_EQ(first.indexed(), 0);
+    EXPECT_EQ(first.skipped_total(), 2);
+    EXPECT_EQ(first.skipped.at("empty file"), 1);
+    EXPECT_EQ(first.not_media, 1);
+    EXPECT_EQ(first.folders, 3);
+
+    auto second = scan();
+    EXPECT_EQ(second.skipped.at("known bad (logged before)"), 2) << second.line();
+    EXPECT_EQ(second.skipped.count("empty file"), 0);
+}
+
+TEST_F(ScannerTest, ReprobesASkippedFileWhenItChanges) {
+    auto file = media.write("a.mp3", "");
+    scan();
+    media.write("a.mp3", std::string(100, 'z'));
+    auto again = scan();
+    EXPECT_EQ(again.skipped.count("known bad (logged before)"), 0) << again.line();
+    EXPECT_EQ(again.skipped_total(), 1);
+}
+
+TEST_F(ScannerTest, RootHoldsOneFolderPerMediaFolderWithChildCounts) {
+    media.write("A/x.txt", "");
+    media.write("B/C/y.txt", "");
+    scan();
+    db::ObjectReader reader(state / "index.db");
+    auto root = reader.get(db::kRootId);
+    ASSERT_TRUE(root);
+    EXPECT_EQ(root->child_count, 1);
+    auto top = reader.children(db::kRootId, "title", 0, -1);
+    ASSERT_EQ(top.size(), 1u);
+    EXPECT_EQ(top[0].title, media.path().filename().string());
+    EXPECT_EQ(top[0].child_count, 2);
+    auto inner = reader.children(top[0].id, "title", 0, -1);
+    ASSERT_EQ(inner.size(), 2u);
+    EXPECT_EQ(inner[0].title, "A");
+    EXPECT_EQ(inner[1].title, "B");
+}
+
+TEST_F(ScannerTest, IdsStayStableAcrossRescansAndVanishedFoldersLeave) {
+    media.write("Keep/x.txt", "");
+    media.write("Gone/y.txt", "");
+    scan();
+    std::int64_t keep_id = 0;
+    {
+        db::ObjectReader reader(state / "index.db");
+        auto top = reader.children(reader.children(db::kRootId, "id", 0, -1)[0].id, "title", 0, -1);
+        ASSERT_EQ(top.size(), 2u);
+        keep_id = top[1].id;
+        EXPECT_EQ(top[1].title, "Keep");
+    }
+    fs::remove_all(media / "Gone");
+    auto summary = scan();
+    EXPECT_EQ(summary.removed, 1);
+    db::ObjectReader reader(state / "index.db");
+    auto top = reader.children(reader.children(db::kRootId, "id", 0, -1)[0].id, "title", 0, -1);
+    ASSERT_EQ(top.size(), 1u);
+    EXPECT_EQ(top[0].id, keep_id);
+    EXPECT_GT(reader.system_update_id(), 1);
+}
+
+TEST_F(ScannerTest, SurvivesSymlinkLoopsAndDoesNotLeaveTheMediaFolders) {
+    test::TempDir outside;
+    outside.write("Secret/private.txt", "");
+    fs::create_directories(media / "Films");
+    fs::create_directory_symlink("..", media / "Films" / "loop");
+    fs::create_directory_symlink(outside / "Secret", media / "Films" / "escape");
+    auto summary = scan();
+    EXPECT_EQ(summary.folders, 2) << summary.line(); // the root and Films; neither link is followed
+    db::ObjectReader reader(state / "index.db");
+    auto root_folder = reader.children(db::kRootId, "id", 0, -1)[0];
+    auto films = reader.children(root_folder.id, "title", 0, -1);
+    ASSERT_EQ(films.size(), 1u);
+    EXPECT_EQ(reader.children(films[0].id, "title", 0, -1).size(), 0u);
+}
+
+TEST_F(ScannerTest, NeverWritesToTheMediaFolder) {
+    media.write("Music/junk.mp3", std::string(4096, 'x'));
+    media.write("Music/empty.flac", "");
+    media.write("Photos/p.jpg", "not a jpeg");
+    auto before = list(media.path());
+    scan();
+    scan();
+    EXPECT_EQ(list(media.path()), before);
+}
+
+TEST_F(ScannerTest, AMissingMediaFolderKeepsItsEntries) {
+    media.write("Sub/x.txt", "");
+    scan();
+    Scanner gone(state / "index.db", {media.path() / "does-not-exist", media.path()}, 1);
+    auto summary = gone.run(stop);
+    EXPECT_EQ(summary.removed, 0) << summary.line();
+}
+
+TEST(ScanSummary, LineNamesEveryCount) {
+    ScanSummary s;
+    s.added = 5;
+    s.unchanged = 2;
+    s.skipped["empty file"] = 1;
+    s.seconds = 1.5;
+    auto line = s.line();
+    EXPECT_NE(line.find("indexed 7 files"), std::string::npos) << line;
+    EXPECT_NE(line.find("skipped 1 (empty file: 1)"), std::string::npos) << line;
+    EXPECT_NE(line.find("1.50 s"), std::string::npos) << line;
+}
+
+} // namespace
+} // namespace hearth::library
