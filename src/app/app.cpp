@@ -11,6 +11,7 @@
 #include "hearth/net/lan_policy.hpp"
 #include "hearth/ssdp/server.hpp"
 #include "hearth/upnp/description.hpp"
+#include "hearth/upnp/gena.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/resources.hpp"
 #include "hearth/util/strings.hpp"
@@ -113,6 +114,7 @@ struct App::State {
     db::ReaderPool readers;
     cds::ContentDirectory content_directory{readers};
     cms::ConnectionManager connection_manager{readers};
+    upnp::Eventing eventing;
     std::atomic<bool> stop_scan{false};
     std::atomic<bool> scanning{false};
 
@@ -163,9 +165,9 @@ http::Response App::handle(const http::Request& request) {
     const auto& path = request.path;
     if (path.starts_with("/media/")) return http::serve_media(request, state_->readers);
     if (path.starts_with("/control/")) return handle_control(request);
+    if (path.starts_with("/event/")) return state_->eventing.handle(request);
     if (request.method != "GET" && request.method != "HEAD") {
-        // SUBSCRIBE/UNSUBSCRIBE on /event/…: eventing is not offered yet; say so plainly.
-        return http::Response::text(501, "Not implemented\n");
+        return http::Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
     }
     if (path == "/description.xml") return xml(state_->description);
     if (path.starts_with("/scpd/") || path.starts_with("/icons/")) {
@@ -194,6 +196,19 @@ int App::run() {
     upnp::DeviceInfo info{config_.friendly_name, identity.uuid, upnp::config_id_for(config_.friendly_name)};
     state_ = std::make_unique<State>(identity, upnp::device_description(info), config_.db_path);
 
+    state_->eventing.add_service("/event/ContentDirectory", [this] {
+        auto reader = state_->readers.acquire();
+        return std::vector<std::pair<std::string, std::string>>{
+            {"SystemUpdateID", std::to_string(reader->system_update_id())}};
+    });
+    state_->eventing.add_service("/event/ConnectionManager", [this] {
+        return std::vector<std::pair<std::string, std::string>>{
+            {"SourceProtocolInfo", state_->connection_manager.source_protocol_info()},
+            {"SinkProtocolInfo", ""},
+            {"CurrentConnectionIDs", "0"}};
+    });
+    state_->eventing.start();
+
     auto policy = net::LanPolicy::for_interfaces(interfaces_);
     http::Server http(
         config_.port, [this](const http::Request& r) { return handle(r); },
@@ -220,6 +235,7 @@ int App::run() {
         try {
             auto summary = scanner.run(state_->stop_scan);
             log::info("scan finished: ", summary.line());
+            state_->eventing.state_changed();
             daemon::notify_status("Serving; " + std::to_string(summary.indexed()) + " files indexed");
         } catch (const std::exception& e) {
             log::error("scan failed: ", e.what());
@@ -238,6 +254,7 @@ int App::run() {
     ssdp.stop(); // byebye first, so that TVs drop us before the HTTP port closes
     http.stop();
     scanner_thread.join();
+    state_->eventing.stop();
     return 0;
 }
 

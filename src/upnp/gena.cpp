@@ -1,0 +1,298 @@
+#include "hearth/upnp/gena.hpp"
+
+#include "hearth/net/interfaces.hpp"
+#include "hearth/util/log.hpp"
+#include "hearth/util/strings.hpp"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <random>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace hearth::upnp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kSendTimeout = std::chrono::milliseconds(2000);
+constexpr int kMaxFailures = 3;
+// The initial event must reach the subscriber after our SUBSCRIBE answer has, or it does not know the SID
+// yet.
+constexpr auto kInitialEventDelay = std::chrono::milliseconds(150);
+constexpr std::size_t kMaxSubscriptions = 256;
+
+std::optional<CallbackUrl> parse_url(std::string_view url) {
+    if (!istarts_with(url, "http://")) return std::nullopt;
+    url.remove_prefix(7);
+    auto slash = url.find('/');
+    auto authority = url.substr(0, slash);
+    CallbackUrl out;
+    out.path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+    auto colon = authority.find(':');
+    if (colon != std::string_view::npos) {
+        auto port = parse_uint(authority.substr(colon + 1));
+        if (!port || *port == 0 || *port > 65535) return std::nullopt;
+        out.port = static_cast<std::uint16_t>(*port);
+        authority = authority.substr(0, colon);
+    }
+    auto host = net::parse_ipv4(std::string(authority));
+    if (!host) return std::nullopt;
+    out.host = *host;
+    for (char c : out.path) {
+        if (static_cast<unsigned char>(c) <= 0x20)
+            return std::nullopt; // no header injection through the path
+    }
+    return out;
+}
+
+std::string new_sid() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    char buf[64];
+    std::uint64_t a = rng(), b = rng();
+    std::snprintf(buf, sizeof buf, "uuid:%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                  static_cast<unsigned>(a >> 16) & 0xFFFF, static_cast<unsigned>(a) & 0xFFF,
+                  (static_cast<unsigned>(b >> 48) & 0x3FFF) | 0x8000,
+                  static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
+    return buf;
+}
+
+// A blocking-with-deadline HTTP exchange: connect, send, read the status line. True on a 2xx answer.
+bool send_notify(const CallbackUrl& to, const std::string& request) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return false;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(to.port);
+    addr.sin_addr = to.host;
+    auto deadline = Clock::now() + kSendTimeout;
+    auto wait_for = [&](short events) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        pollfd p{fd, events, 0};
+        return left > 0 && ::poll(&p, 1, static_cast<int>(left)) == 1 && (p.revents & events) != 0;
+    };
+    bool ok = false;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 || errno == EINPROGRESS) {
+        std::size_t sent = 0;
+        while (sent < request.size() && wait_for(POLLOUT)) {
+            ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) break;
+            sent += static_cast<std::size_t>(n);
+        }
+        char status[16] = {};
+        if (sent == request.size() && wait_for(POLLIN)) {
+            ssize_t n = ::recv(fd, status, sizeof status - 1, 0);
+            ok = n >= 12 && std::string_view(status, 9).starts_with("HTTP/1.") && status[9] == '2';
+        }
+    }
+    ::close(fd);
+    return ok;
+}
+
+http::Response status(int code, std::string text) {
+    return http::Response::text(code, std::move(text) + "\n");
+}
+
+} // namespace
+
+std::vector<CallbackUrl> parse_callbacks(std::string_view header) {
+    std::vector<CallbackUrl> out;
+    std::size_t pos = 0;
+    while (out.size() < 4) {
+        auto open = header.find('<', pos);
+        if (open == std::string_view::npos) break;
+        auto close = header.find('>', open);
+        if (close == std::string_view::npos) break;
+        if (auto url = parse_url(header.substr(open + 1, close - open - 1))) out.push_back(*url);
+        pos = close + 1;
+    }
+    return out;
+}
+
+int parse_timeout(std::string_view header) {
+    auto value = trim(header);
+    if (!istarts_with(value, "Second-")) return kDefaultSubscriptionSeconds;
+    auto n = parse_uint(value.substr(7));
+    if (!n || *n > static_cast<std::uint64_t>(kDefaultSubscriptionSeconds))
+        return kDefaultSubscriptionSeconds;
+    return std::max(kMinSubscriptionSeconds, static_cast<int>(*n));
+}
+
+std::string property_set(const std::vector<std::pair<std::string, std::string>>& variables) {
+    std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                      "<e:propertyset xmlns:e=\"urn:schemas-upnp-org:event-1-0\">";
+    for (const auto& [name, value] : variables) {
+        out += "<e:property><" + name + ">";
+        append_xml_escaped(out, value);
+        out += "</" + name + "></e:property>";
+    }
+    return out + "</e:propertyset>\n";
+}
+
+std::string notify_request(const CallbackUrl& to, const std::string& sid, std::uint32_t seq,
+                           const std::string& body) {
+    return "NOTIFY " + to.path + " HTTP/1.1\r\nHOST: " + net::to_string(to.host) + ":" +
+           std::to_string(to.port) +
+           "\r\nCONTENT-TYPE: text/xml; charset=\"utf-8\"\r\nNT: upnp:event\r\nNTS: "
+           "upnp:propchange\r\nSID: " +
+           sid + "\r\nSEQ: " + std::to_string(seq) + "\r\nCONTENT-LENGTH: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
+}
+
+Eventing::Eventing() = default;
+
+Eventing::~Eventing() {
+    stop();
+}
+
+void Eventing::add_service(std::string event_path, StateSource state) {
+    services_.emplace(std::move(event_path), Service{std::move(state), {}});
+}
+
+void Eventing::start() {
+    for (auto& [path, service] : services_)
+        service.last_sent = service.state();
+    thread_ = std::thread([this] { loop(); });
+}
+
+void Eventing::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Eventing::state_changed() {
+    {
+        std::lock_guard lock(mutex_);
+        changed_ = true;
+    }
+    wake_.notify_all();
+}
+
+std::size_t Eventing::subscriber_count() const {
+    std::lock_guard lock(mutex_);
+    return subscriptions_.size();
+}
+
+http::Response Eventing::handle(const http::Request& request) {
+    if (!services_.contains(request.path)) return status(404, "Not found");
+    if (request.method == "SUBSCRIBE") return subscribe(request);
+    if (request.method == "UNSUBSCRIBE") return unsubscribe(request);
+    return status(405, "Method not allowed").header("Allow", "SUBSCRIBE, UNSUBSCRIBE");
+}
+
+http::Response Eventing::subscribe(const http::Request& request) {
+    const bool has_sid = request.has_header("SID");
+    const bool has_nt = request.has_header("NT");
+    const bool has_callback = request.has_header("CALLBACK");
+    const int seconds = parse_timeout(request.header("TIMEOUT"));
+    if (has_sid && (has_nt || has_callback)) return status(400, "SID cannot be combined with NT or CALLBACK");
+    std::string sid;
+    {
+        std::lock_guard lock(mutex_);
+        if (has_sid) { // renewal
+            sid = std::string(trim(request.header("SID")));
+            auto it = subscriptions_.find(sid);
+            if (it == subscriptions_.end() || it->second.path != request.path)
+                return status(412, "Unknown SID");
+            it->second.expires = Clock::now() + std::chrono::seconds(seconds);
+        } else {
+            if (trim(request.header("NT")) != "upnp:event") return status(412, "NT must be upnp:event");
+            // CallStranger (CVE-2020-12695): events go only to the subscriber's own address.
+            std::vector<CallbackUrl> callbacks;
+            for (const auto& cb : parse_callbacks(request.header("CALLBACK"))) {
+                if (cb.host.s_addr == request.client.sin_addr.s_addr) callbacks.push_back(cb);
+            }
+            if (callbacks.empty())
+                return status(412, "CALLBACK must be an http URL on the subscriber's own address");
+            if (subscriptions_.size() >= kMaxSubscriptions) return status(503, "Too many subscriptions");
+            sid = new_sid();
+            subscriptions_.emplace(sid, Subscription{request.path, std::move(callbacks),
+                                                     Clock::now() + std::chrono::seconds(seconds),
+                                                     Clock::now(), 0, false, 0});
+        }
+    }
+    wake_.notify_all(); // schedules the initial event, which waits kInitialEventDelay for this answer to land
+    http::Response r;
+    r.header("SID", sid).header("TIMEOUT", "Second-" + std::to_string(seconds));
+    return r;
+}
+
+http::Response Eventing::unsubscribe(const http::Request& request) {
+    if (request.has_header("NT") || request.has_header("CALLBACK")) {
+        return status(400, "UNSUBSCRIBE takes only SID");
+    }
+    std::lock_guard lock(mutex_);
+    auto it = subscriptions_.find(std::string(trim(request.header("SID"))));
+    if (it == subscriptions_.end() || it->second.path != request.path) return status(412, "Unknown SID");
+    subscriptions_.erase(it);
+    return http::Response{};
+}
+
+bool Eventing::deliver(Subscription& s, const std::string& sid, const std::string& body) {
+    for (const auto& cb : s.callbacks) {
+        if (send_notify(cb, notify_request(cb, sid, s.seq, body))) return true;
+    }
+    return false;
+}
+
+void Eventing::loop() {
+    auto last_moderated = Clock::now() - std::chrono::seconds(10);
+    while (true) {
+        std::unique_lock lock(mutex_);
+        bool initial_pending = std::any_of(subscriptions_.begin(), subscriptions_.end(),
+                                           [](const auto& kv) { return !kv.second.initial_sent; });
+        wake_.wait_for(lock, initial_pending ? kInitialEventDelay : std::chrono::milliseconds(2000));
+        if (stopping_) return;
+        // Take a snapshot of what to send, then send without holding the lock: a slow subscriber must not
+        // block SUBSCRIBE answers.
+        const auto now = Clock::now();
+        std::erase_if(subscriptions_, [&](const auto& kv) {
+            return kv.second.expires < now || kv.second.failures >= kMaxFailures;
+        });
+        bool moderated_round = changed_ && now - last_moderated >= std::chrono::seconds(2);
+        if (moderated_round) {
+            changed_ = false;
+            last_moderated = now;
+        }
+        std::vector<std::pair<std::string, Subscription>> work;
+        for (auto& [sid, s] : subscriptions_) {
+            bool initial_due = !s.initial_sent && now - s.created >= kInitialEventDelay;
+            if (initial_due || (s.initial_sent && moderated_round)) work.emplace_back(sid, s);
+        }
+        lock.unlock();
+
+        std::map<std::string, std::string> bodies_initial, bodies_changed;
+        for (auto& [path, service] : services_) {
+            auto state = service.state();
+            bodies_initial[path] = property_set(state);
+            if (moderated_round && state != service.last_sent) bodies_changed[path] = property_set(state);
+            if (moderated_round) service.last_sent = std::move(state);
+        }
+        std::vector<std::pair<std::string, bool>> results;
+        for (auto& [sid, s] : work) {
+            if (!s.initial_sent) {
+                results.emplace_back(sid, deliver(s, sid, bodies_initial[s.path]));
+            } else if (bodies_changed.contains(s.path)) {
+                results.emplace_back(sid, deliver(s, sid, bodies_changed[s.path]));
+            }
+        }
+
+        lock.lock();
+        for (const auto& [sid, ok] : results) {
+            auto it = subscriptions_.find(sid);
+            if (it == subscriptions_.end()) continue;
+            auto& s = it->second;
+            s.initial_sent = true;
+            s.seq = s.seq == 0xFFFFFFFFu ? 1 : s.seq + 1; // SEQ wraps to 1, never back to 0
+            s.failures = ok ? 0 : s.failures + 1;
+            if (!ok) log::debug("event delivery to ", sid, " failed (", s.failures, " in a row)");
+        }
+    }
+}
+
+} // namespace hearth::upnp
