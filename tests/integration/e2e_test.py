@@ -1,0 +1,687 @@
+#!/usr/bin/python3
+"""End-to-end test of a DLNA media server (Hearth; MiniDLNA as a reference).
+
+Run inside a private network namespace (see netns.sh), with /usr/bin/python3 (needs gi):
+
+    netns.sh /usr/bin/python3 e2e_test.py --hearth build/hearth --workdir /tmp/e2e
+    netns.sh /usr/bin/python3 e2e_test.py --server minidlna --workdir /tmp/e2e-minidlna
+
+Builds a media corpus, scans it (Hearth: --scan-only), serves it on lo, and checks
+SSDP (GSSDP and raw M-SEARCH), the description, ContentDirectory browsing through a
+GUPnP control point, streaming with ffprobe and curl, SOAP faults and shutdown.
+Every check prints PASS/FAIL/SKIP; the last line is 'N passed, M failed'; the exit
+status is non-zero when any check failed.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from e2elib import corpus, servers  # noqa: E402
+from e2elib import http as h  # noqa: E402
+from e2elib import tree as t  # noqa: E402
+from e2elib import upnp as u  # noqa: E402
+from e2elib.checks import CheckRunner, expect  # noqa: E402
+
+SERVER_NAME = "Hearth E2E"
+PAGE_SIZE = 2
+DURATION_TOLERANCE = 0.5  # seconds
+AV_FLAGS = "01700000000000000000000000000000"
+IMAGE_FLAGS = "00D00000000000000000000000000000"
+
+# Corpus files MiniDLNA does not index.
+MINIDLNA_UNSUPPORTED = {"Photos/image_320x240.png": "MiniDLNA indexes only JPEG images"}
+
+QUIRK_1FF0 = ("MiniDLNA's 'Recently added' container 1$FF0 caps at 50 and its TotalMatches "
+              "shrinks while paging")
+
+# Checks MiniDLNA cannot pass because they test Hearth's own contract (or hit its quirks).
+HEARTH_ONLY = {
+    "scan_only": "Hearth's --scan-only",
+    "browse_tree_finite": "MiniDLNA follows the symlink loop",
+    "root_one_container_per_media_folder": "MiniDLNA's root has its own views",
+    "folder_view_lists_each_file_once": "MiniDLNA lists files in several views",
+    "rejected_files_absent": "MiniDLNA indexes truncated files",
+    "soap_garbage_body": "MiniDLNA answers garbage with an HTML error",
+    "soap_missing_action": "MiniDLNA answers without SOAPACTION with an HTML error",
+    "http_range_416": "MiniDLNA answers 400",
+    "soap_missing_objectid_402": "MiniDLNA browses \"\" instead",
+    "soap_bad_sort_709": "MiniDLNA ignores unknown sort criteria",
+    "dlna_protocol_info": "MiniDLNA uses other profiles/flags",
+    "browse_paging_consistent": QUIRK_1FF0,
+    "paged_equals_unpaged": QUIRK_1FF0,
+    "listing_structure": QUIRK_1FF0,
+    "hlo0_ssdp_byebye": "MiniDLNA turns IP_MULTICAST_LOOP off; the empty hlo0 bridge "
+                        "delivers only looped multicast",
+}
+
+
+class Context:
+    """State shared by the checks of one run."""
+
+    def __init__(self, args):
+        self.args = args
+        self.workdir = os.path.abspath(args.workdir)
+        self.media = os.path.join(self.workdir, "media")
+        self.db = os.path.join(self.workdir, "hearth.db")
+        self.files = []
+        self.server = None
+        self.client = None
+        self.description = None
+        self.tree = None
+        self.matches = {}
+
+    @property
+    def is_hearth(self):
+        return self.args.server == "hearth"
+
+    def log(self, name):
+        return os.path.join(self.workdir, name)
+
+    def file(self, relpath):
+        return next(f for f in self.files if f.relpath == relpath)
+
+    def item(self, relpath):
+        items = self.matches.get(relpath) or []
+        expect(items, f"{relpath} is not in the tree")
+        expect(items[0].resources, f"{relpath}: item has no res")
+        return items[0]
+
+    def res_url(self, relpath):
+        return self.item(relpath).resources[0].uri
+
+    def disk_path(self, relpath):
+        return os.path.join(self.media, relpath)
+
+    def new_server(self, iface, host, log_name, db):
+        if self.is_hearth:
+            return servers.hearth_server(self.args.hearth, self.media, db, iface, host,
+                                         SERVER_NAME, self.log(log_name))
+        return servers.minidlna_server(self.args.minidlnad, self.media, self.workdir, iface,
+                                       host, SERVER_NAME, self.log(log_name))
+
+
+# --- setup ---------------------------------------------------------------------
+
+def check_corpus(ctx):
+    with open(ctx.log("make_corpus.log"), "wb") as log:
+        ctx.files = corpus.build(ctx.media, log)
+    expect(len(ctx.files) == len(corpus.MEDIA_FILES), "corpus incomplete")
+    if not ctx.is_hearth:
+        for relpath, why in MINIDLNA_UNSUPPORTED.items():
+            print(f"  not expecting {relpath}: {why}")
+        ctx.files = [f for f in ctx.files if f.relpath not in MINIDLNA_UNSUPPORTED]
+
+
+def check_scan_only(ctx):
+    code, output = servers.hearth_scan_only(ctx.args.hearth, ctx.media, ctx.db, SERVER_NAME)
+    with open(ctx.log("scan-only.log"), "w", encoding="utf-8") as fh:
+        fh.write(output)
+    expect(code == 0, f"--scan-only exited {code}: {output[-500:]}")
+    expect("skip" in output.lower(), f"summary does not mention skipped files: {output[-300:]!r}")
+
+
+def check_server_starts(ctx):
+    ctx.server = ctx.new_server("lo", "127.0.0.1", "server-lo.log", ctx.db).start()
+    ok = ctx.server.wait_ready(timeout=20)
+    expect(ok, f"{ctx.server.description_url} not answering within 20 s; log tail:\n"
+               f"{ctx.server.log_tail()}")
+
+
+# --- SSDP ------------------------------------------------------------------------
+
+def check_gssdp_discovery(iface, host, port):
+    targets = [u.MEDIA_SERVER, u.CDS, u.CMS]
+    watcher = u.SsdpWatcher(iface, targets).start()
+    try:
+        found = watcher.wait_for(port, timeout=8)
+    finally:
+        watcher.stop()
+    missing = [target for target, locs in found.items() if not locs]
+    expect(not missing, f"no answer on {iface} for {missing}")
+    wanted = f"http://{host}:{port}/"
+    wrong = {target: locs for target, locs in found.items()
+             if not all(loc.startswith(wanted) for loc in locs)}
+    expect(not wrong, f"LOCATION not on {wanted}: {wrong}")
+
+
+def check_raw_msearch(host, port):
+    """ssdp:all from a plain socket: every NT answered, with the UDA headers."""
+    answers = u.raw_msearch(host, "ssdp:all", mx=1, listen=2.5)
+    ours = [hd for first, hd in answers
+            if first.startswith("HTTP/1.1 200") and f"{host}:{port}/" in hd.get("LOCATION", "")]
+    expect(ours, f"no 200 answer with LOCATION on {host}:{port} ({len(answers)} answers)")
+    sts = {hd.get("ST") for hd in ours}
+    udns = {hd.get("USN", "").split("::")[0] for hd in ours}
+    expect(len(udns) == 1 and next(iter(udns)).startswith("uuid:"), f"USN UDNs: {udns}")
+    udn = next(iter(udns))
+    for target in ("upnp:rootdevice", udn, u.MEDIA_SERVER, u.CDS, u.CMS):
+        expect(target in sts, f"ssdp:all answers lack ST {target} (got {sorted(sts)})")
+    for hd in ours:
+        st = hd["ST"]
+        usn = udn if st == udn else f"{udn}::{st}"
+        expect(hd.get("USN") == usn, f"ST {st}: USN {hd.get('USN')!r}, expected {usn!r}")
+        expect("EXT" in hd, f"ST {st}: no EXT header")
+        expect("max-age" in hd.get("CACHE-CONTROL", "").lower(), f"ST {st}: no max-age")
+        expect(hd.get("SERVER"), f"ST {st}: no SERVER header")
+    # A specific target is answered with exactly that ST.
+    answers = u.raw_msearch(host, u.CDS, mx=1, listen=2.0)
+    sts = {hd.get("ST") for first, hd in answers if f"{host}:{port}/" in hd.get("LOCATION", "")}
+    expect(sts == {u.CDS}, f"M-SEARCH ST={u.CDS} answered with {sts}")
+
+
+# --- description -------------------------------------------------------------------
+
+def check_description(ctx):
+    desc = h.fetch_description(ctx.server.description_url)
+    expect(desc.device_type == u.MEDIA_SERVER, f"deviceType {desc.device_type}")
+    expect(desc.friendly_name == SERVER_NAME, f"friendlyName {desc.friendly_name!r}")
+    expect(desc.udn.startswith("uuid:"), f"UDN {desc.udn!r}")
+    required = {u.CDS: {"Browse", "GetSearchCapabilities", "GetSortCapabilities",
+                        "GetSystemUpdateID"},
+                u.CMS: {"GetProtocolInfo", "GetCurrentConnectionIDs",
+                        "GetCurrentConnectionInfo"}}
+    for service_type, actions in required.items():
+        svc = desc.services.get(service_type)
+        expect(svc is not None, f"no {service_type} in serviceList")
+        declared = h.scpd_actions(svc.scpd_url)
+        expect(actions <= declared, f"{svc.scpd_url} lacks {sorted(actions - declared)}")
+    ctx.description = desc
+
+
+# --- ContentDirectory through GUPnP --------------------------------------------------
+
+def check_gupnp_discovery(ctx):
+    client = u.MediaServerClient("lo")
+    device = client.discover(ctx.server.port, timeout=10)
+    expect(device is not None, "GUPnP ControlPoint found no MediaServer on our port")
+    expect(client.cds is not None, "device has no ContentDirectory proxy")
+    expect(client.cms is not None, "device has no ConnectionManager proxy")
+    ctx.client = client
+
+
+def check_library_ready(ctx):
+    """Wait (bounded) until every corpus file is listed; the server scans in the background."""
+    deadline = time.monotonic() + 60
+    while True:
+        tree = t.walk(ctx.client, page_size=0)
+        matches = t.match_files(tree, ctx.files)
+        missing = [path for path, items in matches.items() if not items]
+        if not missing or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    expect(not missing, f"not listed after 60 s: {missing}")
+
+
+def check_browse_tree_paged(ctx):
+    ctx.tree = t.walk(ctx.client, page_size=PAGE_SIZE)
+    ctx.matches = t.match_files(ctx.tree, ctx.files)
+    expect(ctx.tree.items, "no items at all")
+    print(f"  walked {len(ctx.tree.children)} containers, {len(ctx.tree.items)} items")
+
+
+def check_browse_tree_finite(ctx):
+    """The symlink loop must not make the tree endless."""
+    expect(not ctx.tree.truncated, "walk hit its bounds: " + "; ".join(ctx.tree.bound_hits[:3]))
+
+
+def check_paging_consistent(ctx):
+    expect(not ctx.tree.issues, "; ".join(ctx.tree.issues[:5]))
+
+
+def check_paged_equals_unpaged(ctx):
+    expect(ctx.tree, "no tree")
+    for container_id, paged in ctx.tree.children.items():
+        whole = ctx.client.browse(container_id, count=0)
+        expect([o.id for o in whole.objects] == [o.id for o in paged],
+               f"{container_id!r}: RequestedCount=0 gives another list than paging")
+
+
+def check_listing_structure(ctx):
+    """Containers before items; parentID right; childCount (when given) right."""
+    expect(ctx.tree, "no tree")
+    for container_id, children in ctx.tree.children.items():
+        kinds = [o.is_container for o in children]
+        expect(kinds == sorted(kinds, reverse=True),
+               f"{container_id!r}: an item comes before a container")
+        for obj in children:
+            expect(obj.parent_id == container_id,
+                   f"{obj.id!r} has parentID {obj.parent_id!r}, listed in {container_id!r}")
+            if obj.is_container and obj.child_count >= 0 and obj.id in ctx.tree.children:
+                got = len(ctx.tree.children[obj.id])
+                expect(obj.child_count == got,
+                       f"container {obj.id!r} childCount={obj.child_count}, has {got}")
+
+
+def check_items_well_formed(ctx):
+    expect(ctx.tree, "no tree")
+    for item in ctx.tree.items:
+        expect(item.title, f"item {item.id!r} has no dc:title")
+        expect(item.upnp_class and item.upnp_class.startswith("object.item."),
+               f"item {item.id!r} upnp:class {item.upnp_class!r}")
+        expect(item.resources, f"item {item.id!r} ({item.title}) has no res")
+        for res in item.resources:
+            expect(res.protocol_info.startswith("http-get:*:") and res.mime,
+                   f"item {item.title!r}: protocolInfo {res.protocol_info!r}")
+            expect(res.uri.startswith("http://"), f"item {item.title!r}: res URI {res.uri!r}")
+
+
+def check_corpus_files_listed(ctx):
+    """Each corpus file: listed, right class, MIME and size, in its folder."""
+    for f in ctx.files:
+        item = ctx.item(f.relpath)
+        res = item.resources[0]
+        expect(item.upnp_class.startswith(f.upnp_class),
+               f"{f.relpath}: upnp:class {item.upnp_class!r}, expected {f.upnp_class}*")
+        expect(res.mime in f.mimes, f"{f.relpath}: MIME {res.mime!r}, expected one of {f.mimes}")
+        expect(res.size == f.size, f"{f.relpath}: res@size {res.size}, file has {f.size}")
+        paths = [p for i in ctx.matches[f.relpath] for p in ctx.tree.item_paths[i.id]]
+        expect(any(p[len(p) - len(f.folder_parts):] == f.folder_parts for p in paths),
+               f"{f.relpath}: listed under {paths}, not under {'/'.join(f.folder_parts)}")
+
+
+def check_root_structure(ctx):
+    root = ctx.tree.children.get("0", [])
+    expect(len(root) == 1 and root[0].is_container,
+           f"root should hold one container (one media folder), has "
+           f"{[(o.title, o.is_container) for o in root]}")
+    titles = sorted(o.title for o in ctx.tree.children.get(root[0].id, []))
+    expect(titles == ["Music", "Photos", "Videos"], f"media folder lists {titles}")
+
+
+def check_each_file_once(ctx):
+    counts = {path: len(items) for path, items in ctx.matches.items()}
+    expect(all(n == 1 for n in counts.values()), f"listing counts: {counts}")
+
+
+def check_rejected_files_absent(ctx):
+    sizes = {0, 2000}
+    for relpath, title in corpus.REJECTED_FILES:
+        hits = [i for i in ctx.tree.items if i.title == title or
+                os.path.basename(relpath) == i.title]
+        expect(not hits, f"{relpath} is listed: {[(i.id, i.title) for i in hits]}")
+    zero_or_truncated = [i.title for i in ctx.tree.items
+                         if any(r.size in sizes for r in i.resources)]
+    expect(not zero_or_truncated, f"items of 0 or 2000 bytes listed: {zero_or_truncated}")
+
+
+def check_music_tags(ctx):
+    for f in ctx.files:
+        if not f.tags:
+            continue
+        item = ctx.item(f.relpath)
+        expect(item.title == f.title, f"{f.relpath}: title {item.title!r}")
+        for key in ("artist", "album", "genre"):
+            if key in f.tags:
+                got = getattr(item, key)
+                expect(got == f.tags[key], f"{f.relpath}: {key} {got!r}, expected {f.tags[key]!r}")
+        if "track" in f.tags:
+            expect(item.track == f.tags["track"], f"{f.relpath}: track {item.track}")
+        if "date" in f.tags:
+            expect((item.date or "").startswith(f.tags["date"]), f"{f.relpath}: date {item.date!r}")
+
+
+def check_unicode_title(ctx):
+    relpath = f"Music/{corpus.UNICODE_TITLE}.mp3"
+    item = ctx.item(relpath)
+    expect(item.title == corpus.UNICODE_TITLE, f"title {item.title!r}")
+    again = ctx.client.browse(item.id, flag="BrowseMetadata")
+    expect(again.objects and again.objects[0].title == corpus.UNICODE_TITLE,
+           f"BrowseMetadata title {[o.title for o in again.objects]!r}")
+    code, body = h.http_get(item.resources[0].uri)
+    expect(code == 200 and len(body) == ctx.file(relpath).size, "cannot fetch its res")
+
+
+def check_browse_metadata_root(ctx):
+    result = ctx.client.browse("0", flag="BrowseMetadata")
+    expect(result.number_returned == 1 and result.total_matches == 1,
+           f"NumberReturned={result.number_returned} TotalMatches={result.total_matches}")
+    expect(len(result.objects) == 1, f"{len(result.objects)} objects")
+    root = result.objects[0]
+    expect(root.is_container and root.id == "0" and root.parent_id == "-1",
+           f"root: container={root.is_container} id={root.id!r} parentID={root.parent_id!r}")
+    expect(root.child_count in (-1, len(ctx.tree.children.get("0", []))),
+           f"root childCount {root.child_count}")
+
+
+def check_browse_metadata_item(ctx):
+    listed = ctx.item("Videos/clip_h264_aac.mp4")
+    result = ctx.client.browse(listed.id, flag="BrowseMetadata")
+    expect(result.number_returned == 1 and len(result.objects) == 1,
+           f"NumberReturned={result.number_returned}, {len(result.objects)} objects")
+    got = result.objects[0]
+    expect(not got.is_container and got.id == listed.id, f"got {got.id!r}")
+    expect(got.parent_id == listed.parent_id, f"parentID {got.parent_id!r} vs {listed.parent_id!r}")
+    expect(got.title == listed.title and got.upnp_class == listed.upnp_class,
+           f"{got.title!r}/{got.upnp_class!r} vs {listed.title!r}/{listed.upnp_class!r}")
+    expect([r.uri for r in got.resources] == [r.uri for r in listed.resources], "res differ")
+
+
+def check_dlna_protocol_info(ctx):
+    """Fourth field: PN as expected (or none), OP=01, FLAGS by kind."""
+    for f in ctx.files:
+        fourth = ctx.item(f.relpath).resources[0].protocol_info.split(":", 3)[3]
+        fields = dict(p.split("=", 1) for p in fourth.split(";") if "=" in p)
+        if f.dlna_pn is not None:
+            expect(fields.get("DLNA.ORG_PN", "") == f.dlna_pn,
+                   f"{f.relpath}: PN {fields.get('DLNA.ORG_PN')!r}, expected {f.dlna_pn!r}")
+        expect(fields.get("DLNA.ORG_OP") == "01", f"{f.relpath}: OP in {fourth!r}")
+        flags = IMAGE_FLAGS if f.kind == "image" else AV_FLAGS
+        expect(fields.get("DLNA.ORG_FLAGS") == flags, f"{f.relpath}: FLAGS in {fourth!r}")
+
+
+def check_res_duration(ctx):
+    for f in ctx.files:
+        if f.duration is None:
+            continue
+        text = ctx.item(f.relpath).resources[0].duration
+        seconds = u.parse_duration(text)
+        expect(seconds is not None, f"{f.relpath}: res@duration {text!r}")
+        expect(abs(seconds - f.duration) <= DURATION_TOLERANCE,
+               f"{f.relpath}: res@duration {text} vs {f.duration:.3f} s")
+
+
+def check_ffprobe_via_http(ctx):
+    for f in ctx.files:
+        if f.duration is None:
+            continue
+        got = corpus.ffprobe_duration(ctx.res_url(f.relpath))
+        expect(abs(got - f.duration) <= DURATION_TOLERANCE,
+               f"{f.relpath}: ffprobe over HTTP {got:.3f} s, on disk {f.duration:.3f} s")
+
+
+def check_cms_protocol_info(ctx):
+    out = ctx.client.get_protocol_info()
+    expect("http-get:*:video/mp4" in (out["Source"] or ""), f"Source {out['Source']!r}")
+
+
+# --- streaming with curl ---------------------------------------------------------
+
+VIDEO_FILE = "Videos/clip_h264_aac.mp4"
+JPEG_FILE = "Photos/photo_800x600.jpg"
+
+
+def check_http_head(ctx):
+    for relpath in (VIDEO_FILE, JPEG_FILE):
+        resp = h.curl(ctx.res_url(relpath), method="HEAD")
+        size = ctx.file(relpath).size
+        expect(resp.status == 200, f"{relpath}: HEAD {resp.status}")
+        expect(resp.header("content-length") == str(size),
+               f"{relpath}: Content-Length {resp.header('content-length')}, file {size}")
+        expect((resp.header("accept-ranges") or "").lower() == "bytes",
+               f"{relpath}: Accept-Ranges {resp.header('accept-ranges')!r}")
+
+
+def check_http_range(ctx):
+    resp = h.curl(ctx.res_url(VIDEO_FILE), headers={"Range": "bytes=100-199"})
+    with open(ctx.disk_path(VIDEO_FILE), "rb") as fh:
+        data = fh.read()
+    expect(resp.status == 206, f"status {resp.status}")
+    expect(resp.body == data[100:200], f"{len(resp.body)} bytes, not bytes 100-199 of the file")
+    expect(resp.header("content-range") == f"bytes 100-199/{len(data)}",
+           f"Content-Range {resp.header('content-range')!r}")
+    expect(resp.header("content-length") == "100", f"Content-Length {resp.header('content-length')}")
+    full = h.curl(ctx.res_url(VIDEO_FILE))
+    expect(full.status == 200 and full.body == data, "plain GET differs from the file")
+
+
+def check_http_range_unsatisfiable(ctx):
+    resp = h.curl(ctx.res_url(VIDEO_FILE), headers={"Range": "bytes=999999999-"})
+    expect(resp.status == 416, f"status {resp.status}")
+
+
+def check_http_content_features(ctx):
+    item = ctx.item(VIDEO_FILE)
+    resp = h.curl(item.resources[0].uri, method="HEAD",
+                  headers={"getcontentFeatures.dlna.org": "1"})
+    features = resp.header("contentfeatures.dlna.org")
+    expect(features, "no contentFeatures.dlna.org header")
+    fourth = item.resources[0].protocol_info.split(":", 3)[3]
+    expect(features == fourth, f"contentFeatures {features!r} vs protocolInfo {fourth!r}")
+
+
+def check_http_transfer_mode(ctx):
+    for relpath, mode in ((VIDEO_FILE, "Streaming"), ("Music/tone.wav", "Streaming"),
+                          (JPEG_FILE, "Interactive")):
+        resp = h.curl(ctx.res_url(relpath), method="HEAD")
+        got = resp.header("transfermode.dlna.org")
+        expect(got == mode, f"{relpath}: transferMode.dlna.org {got!r}, expected {mode}")
+
+
+def check_http_404(ctx):
+    url = ctx.res_url(VIDEO_FILE)
+    prefix = url.rsplit("/", 1)[0]
+    for bad in (prefix + "/../../etc/passwd", prefix + "/999999", prefix + "/%2e%2e/%2e%2e/etc/passwd"):
+        resp = h.curl(bad)
+        expect(resp.status == 404, f"{bad}: {resp.status}")
+        expect(b"root:" not in resp.body, f"{bad}: leaked /etc/passwd")
+
+
+# --- SOAP faults -------------------------------------------------------------------
+
+def cds_control_url(ctx):
+    expect(ctx.description, "no description")
+    return ctx.description.services[u.CDS].control_url
+
+
+def expect_fault(resp, codes, what):
+    code = h.upnp_error_code(resp.body)
+    expect(resp.status == 500, f"{what}: HTTP {resp.status}, body {resp.body[:200]!r}")
+    expect(code is not None, f"{what}: no UPnPError errorCode in {resp.body[:300]!r}")
+    expect(codes is None or code in codes, f"{what}: errorCode {code}, expected {codes}")
+
+
+def browse_action():
+    return f"{u.CDS}#Browse"
+
+
+def check_soap_garbage(ctx):
+    resp = h.soap_post(cds_control_url(ctx), "this is <not xml", browse_action())
+    expect_fault(resp, None, "garbage body")
+
+
+def check_soap_missing_action(ctx):
+    resp = h.soap_post(cds_control_url(ctx), h.soap_envelope(""), None)
+    expect_fault(resp, (401,), "no SOAPACTION, empty Body")
+
+
+def check_soap_unknown_action(ctx):
+    body = h.soap_envelope(f'<u:Frobnicate xmlns:u="{u.CDS}"/>')
+    resp = h.soap_post(cds_control_url(ctx), body, f"{u.CDS}#Frobnicate")
+    expect_fault(resp, (401,), "unknown action")
+
+
+def check_soap_missing_objectid(ctx):
+    args = [a for a in h.valid_browse_args() if a[0] != "ObjectID"]
+    resp = h.soap_post(cds_control_url(ctx), h.browse_body(u.CDS, args), browse_action())
+    expect_fault(resp, (402,), "Browse without ObjectID")
+
+
+def check_soap_no_such_object(ctx):
+    for object_id in ("999999999", "no-such-object"):
+        body = h.browse_body(u.CDS, h.valid_browse_args(object_id))
+        resp = h.soap_post(cds_control_url(ctx), body, browse_action())
+        expect_fault(resp, (701,), f"Browse of {object_id!r}")
+
+
+def check_soap_bad_sort(ctx):
+    args = [(k, "!!garbage sort!!" if k == "SortCriteria" else v)
+            for k, v in h.valid_browse_args()]
+    resp = h.soap_post(cds_control_url(ctx), h.browse_body(u.CDS, args), browse_action())
+    expect_fault(resp, (709,), "Browse with bad SortCriteria")
+
+
+def check_soap_still_serving(ctx):
+    body = h.browse_body(u.CDS, h.valid_browse_args("0"))
+    resp = h.soap_post(cds_control_url(ctx), body, browse_action())
+    expect(resp.status == 200 and b"NumberReturned" in resp.body, f"raw Browse: {resp.status}")
+    expect(ctx.client.browse("0").objects, "GUPnP Browse of 0 returns nothing")
+    expect(ctx.server.running(), "server exited")
+
+
+# --- shutdown ------------------------------------------------------------------------
+
+def stop_and_watch_byebye(server, iface):
+    """SIGTERM the server while a GSSDP browser listens; return (code, seconds, byebye seen)."""
+    watcher = u.SsdpWatcher(iface, [u.MEDIA_SERVER]).start()
+    try:
+        watcher.wait_for(server.port, timeout=5)
+        start = time.monotonic()
+        code, seconds = server.terminate(timeout=8)
+        u.iterate_until(lambda: watcher.gone[u.MEDIA_SERVER], max(0.5, 3 - (time.monotonic() - start)))
+        return code, seconds, bool(watcher.gone[u.MEDIA_SERVER])
+    finally:
+        watcher.stop()
+
+
+def run_shutdown_checks(ctx, runner, server, iface, prefix=""):
+    result = {}
+
+    def stop():
+        result["code"], result["seconds"], result["byebye"] = stop_and_watch_byebye(server, iface)
+        expect(result["code"] is not None, "still running 8 s after SIGTERM")
+
+    runner.run(f"{prefix}sigterm_exits", stop)
+    if "code" not in result:
+        return
+    runner.run(f"{prefix}sigterm_exits_0", lambda: expect(
+        result["code"] == 0, f"exit code {result['code']}"))
+    hint = ""
+    if iface != "lo":
+        hint = (f" (on {iface}, an empty bridge, only multicast looped back by the sender is "
+                "seen: does the server turn IP_MULTICAST_LOOP off?)")
+    runner.run(f"{prefix}ssdp_byebye",
+               lambda: expect(result["byebye"], "no ssdp:byebye seen" + hint))
+
+
+# --- second interface ------------------------------------------------------------------
+
+def run_hlo0_checks(ctx, runner):
+    host = "127.0.0.2"
+    server = ctx.new_server("hlo0", host, "server-hlo0.log", os.path.join(ctx.workdir, "hlo0.db"))
+
+    def starts():
+        server.start()
+        expect(server.wait_ready(timeout=20),
+               f"{server.description_url} not answering; log tail:\n{server.log_tail()}")
+
+    if not runner.run("hlo0_server_starts", starts):
+        return
+    runner.run("hlo0_gssdp_discovery", check_gssdp_discovery, "hlo0", host, server.port)
+    runner.run("hlo0_raw_msearch", check_raw_msearch, host, server.port)
+
+    def browse_root():
+        client = u.MediaServerClient("hlo0")
+        expect(client.discover(server.port, timeout=10) is not None, "no MediaServer on hlo0")
+        expect(client.browse("0").objects is not None, "Browse failed")
+
+    runner.run("hlo0_gupnp_browse_root", browse_root)
+    run_shutdown_checks(ctx, runner, server, "hlo0", prefix="hlo0_")
+
+
+# --- main ---------------------------------------------------------------------------
+
+def run_all(ctx, runner):
+    if not runner.run("corpus_built", check_corpus, ctx):
+        return
+    if ctx.is_hearth:
+        runner.run("scan_only", check_scan_only, ctx)
+    if not runner.run("server_starts", check_server_starts, ctx):
+        return
+    port = ctx.server.port
+    runner.run("gssdp_discovery_lo", check_gssdp_discovery, "lo", "127.0.0.1", port)
+    runner.run("raw_msearch_lo", check_raw_msearch, "127.0.0.1", port)
+    runner.run("description_and_scpds", check_description, ctx)
+    if runner.run("gupnp_discovery", check_gupnp_discovery, ctx):
+        run_content_checks(ctx, runner)
+    run_shutdown_checks(ctx, runner, ctx.server, "lo")
+    if not ctx.args.no_hlo0:
+        run_hlo0_checks(ctx, runner)
+
+
+def run_content_checks(ctx, runner):
+    runner.run("library_ready", check_library_ready, ctx)
+    runner.run("browse_tree_paged", check_browse_tree_paged, ctx)
+    if ctx.tree is None:
+        return
+    for name, func in (
+            ("browse_tree_finite", check_browse_tree_finite),
+            ("browse_paging_consistent", check_paging_consistent),
+            ("paged_equals_unpaged", check_paged_equals_unpaged),
+            ("listing_structure", check_listing_structure),
+            ("items_well_formed", check_items_well_formed),
+            ("corpus_files_listed", check_corpus_files_listed),
+            ("root_one_container_per_media_folder", check_root_structure),
+            ("folder_view_lists_each_file_once", check_each_file_once),
+            ("rejected_files_absent", check_rejected_files_absent),
+            ("music_tags", check_music_tags),
+            ("unicode_title_roundtrip", check_unicode_title),
+            ("browse_metadata_root", check_browse_metadata_root),
+            ("browse_metadata_item", check_browse_metadata_item),
+            ("dlna_protocol_info", check_dlna_protocol_info),
+            ("res_duration", check_res_duration),
+            ("ffprobe_via_http", check_ffprobe_via_http),
+            ("cms_get_protocol_info", check_cms_protocol_info),
+            ("http_head", check_http_head),
+            ("http_range_206", check_http_range),
+            ("http_range_416", check_http_range_unsatisfiable),
+            ("http_content_features", check_http_content_features),
+            ("http_transfer_mode", check_http_transfer_mode),
+            ("http_404", check_http_404),
+            ("soap_garbage_body", check_soap_garbage),
+            ("soap_missing_action", check_soap_missing_action),
+            ("soap_unknown_action_401", check_soap_unknown_action),
+            ("soap_missing_objectid_402", check_soap_missing_objectid),
+            ("soap_no_such_object_701", check_soap_no_such_object),
+            ("soap_bad_sort_709", check_soap_bad_sort),
+            ("soap_still_serving", check_soap_still_serving)):
+        runner.run(name, func, ctx)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", choices=("hearth", "minidlna"), default="hearth")
+    parser.add_argument("--hearth", help="path to the hearth binary (--server hearth)")
+    parser.add_argument("--minidlnad", default=shutil.which("minidlnad") or "/usr/sbin/minidlnad")
+    parser.add_argument("--workdir", required=True, help="scratch folder (emptied first)")
+    parser.add_argument("--no-hlo0", action="store_true", help="skip the hlo0 interface run")
+    parser.add_argument("--no-skip", action="store_true",
+                        help="with --server minidlna, run the Hearth-only checks too")
+    args = parser.parse_args()
+    if args.server == "hearth" and not args.hearth:
+        parser.error("--hearth PATH is required with --server hearth")
+    return args
+
+
+def in_private_netns():
+    """Refuse to run outside a namespace made by netns.sh (it has the hlo0 bridge)."""
+    return subprocess.run(["ip", "link", "show", "hlo0"], capture_output=True,
+                          check=False).returncode == 0
+
+
+def main():
+    args = parse_args()
+    if not in_private_netns():
+        print("refusing to run: no hlo0 interface; run me through netns.sh", file=sys.stderr)
+        return 2
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    os.makedirs(args.workdir)
+    ctx = Context(args)
+    skip = HEARTH_ONLY if args.server == "minidlna" and not args.no_skip else {}
+    runner = CheckRunner(skip=skip)
+    try:
+        run_all(ctx, runner)
+    except Exception as exc:  # noqa: BLE001 - report, clean up, count as failure
+        runner.fail("harness", f"{type(exc).__name__}: {exc}")
+    finally:
+        servers.cleanup_all()
+    return runner.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
