@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import corpus, servers  # noqa: E402
+from e2elib import corpus, gena, servers  # noqa: E402
 from e2elib import http as h  # noqa: E402
 from e2elib import tree as t  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
@@ -37,6 +37,9 @@ IMAGE_FLAGS = "00D00000000000000000000000000000"
 # Corpus files MiniDLNA does not index.
 MINIDLNA_UNSUPPORTED = {"Photos/image_320x240.png": "MiniDLNA indexes only JPEG images"}
 
+NO_UNICAST = "MiniDLNA does not answer a unicast M-SEARCH to port 1900 here"
+NO_LOOP = ("MiniDLNA turns IP_MULTICAST_LOOP off; the empty hlo0 bridge delivers only "
+           "looped multicast")
 QUIRK_1FF0 = ("MiniDLNA's 'Recently added' container 1$FF0 caps at 50 and its TotalMatches "
               "shrinks while paging")
 
@@ -49,12 +52,16 @@ HEARTH_ONLY = {
     "rejected_files_absent": "MiniDLNA indexes truncated files",
     "soap_missing_action": "MiniDLNA answers without SOAPACTION with an HTML error",
     "http_range_416": "MiniDLNA answers 400",
+    "gena_subscribe_event_unsubscribe": "MiniDLNA's initial NOTIFY did not arrive within 5 s here",
+    "http_range_suffix_and_open": "MiniDLNA answers bytes=-N with 400",
+    "unicast_msearch_lo": NO_UNICAST,
+    "hlo0_unicast_msearch": NO_UNICAST,
     "dlna_protocol_info": "MiniDLNA uses other profiles/flags",
     "browse_paging_consistent": QUIRK_1FF0,
     "paged_equals_unpaged": QUIRK_1FF0,
     "listing_structure": QUIRK_1FF0,
-    "hlo0_ssdp_byebye": "MiniDLNA turns IP_MULTICAST_LOOP off; the empty hlo0 bridge "
-                        "delivers only looped multicast",
+    "hlo0_ssdp_byebye": NO_LOOP,
+    "hlo0_ssdp_byebye_every_nt": NO_LOOP,
 }
 
 
@@ -197,6 +204,47 @@ def check_raw_msearch(host, port):
     expect(sts == {u.CDS}, f"M-SEARCH ST={u.CDS} answered with {sts}")
 
 
+def ssdp_targets(udn):
+    return ["upnp:rootdevice", udn, u.MEDIA_SERVER, u.CDS, u.CMS]
+
+
+def expect_ssdp_set(messages, nts, what):
+    """One message per NT for one UDN, with the right USN and HOST; → {NT: headers}."""
+    by_nt = {m.get("NT"): m for m in messages if m.get("NTS") == nts}
+    expect(by_nt, f"no {nts} heard")
+    udns = {m.get("USN", "").split("::")[0] for m in by_nt.values()}
+    expect(len(udns) == 1 and next(iter(udns)).startswith("uuid:"), f"{what}: UDNs {udns}")
+    udn = next(iter(udns))
+    for nt in ssdp_targets(udn):
+        msg = by_nt.get(nt)
+        expect(msg is not None, f"{what}: no {nts} for NT {nt} (got {sorted(by_nt)})")
+        usn = udn if nt == udn else f"{udn}::{nt}"
+        expect(msg.get("USN") == usn, f"{what}: NT {nt}: USN {msg.get('USN')!r}, expected {usn!r}")
+        expect(msg.get("HOST") == "239.255.255.250:1900", f"{what}: NT {nt}: HOST {msg.get('HOST')!r}")
+    return by_nt
+
+
+def check_ssdp_alive(ctx, listener, host, port):
+    """The NOTIFY ssdp:alive burst at start: every NT, with LOCATION, max-age, SERVER."""
+    mine = f"http://{host}:{port}/"
+
+    def ours(messages):
+        return [m for m in messages if m.get("LOCATION", "").startswith(mine)]
+
+    heard = listener.notifies(5, done=lambda msgs: len({m.get("NT") for m in ours(msgs)}) >= 5)
+    for nt, msg in expect_ssdp_set(ours(heard), "ssdp:alive", "alive").items():
+        expect("max-age" in msg.get("CACHE-CONTROL", "").lower(), f"NT {nt}: no max-age")
+        expect("UPnP/1." in msg.get("SERVER", ""), f"NT {nt}: SERVER {msg.get('SERVER')!r}")
+
+
+def check_unicast_msearch(host, port):
+    """A unicast M-SEARCH to host:1900 is answered at once (no MX wait)."""
+    answers = u.raw_msearch(host, u.MEDIA_SERVER, mx=3, listen=1.0, unicast_to=host)
+    ours = [hd for _first, hd in answers if f"{host}:{port}/" in hd.get("LOCATION", "")]
+    expect(ours, f"no answer within 1 s ({len(answers)} answers from others)")
+    expect(all(hd.get("ST") == u.MEDIA_SERVER for hd in ours), f"STs {[hd.get('ST') for hd in ours]}")
+
+
 # --- description -------------------------------------------------------------------
 
 def check_description(ctx):
@@ -213,6 +261,11 @@ def check_description(ctx):
         expect(svc is not None, f"no {service_type} in serviceList")
         declared = h.scpd_actions(svc.scpd_url)
         expect(actions <= declared, f"{svc.scpd_url} lacks {sorted(actions - declared)}")
+    for mimetype, url in desc.icons:
+        resp = h.curl(url)
+        expect(resp.status == 200 and resp.body, f"icon {url}: HTTP {resp.status}")
+        expect((resp.header("content-type") or "").startswith(mimetype),
+               f"icon {url}: Content-Type {resp.header('content-type')!r}, listed as {mimetype}")
     ctx.description = desc
 
 
@@ -472,6 +525,19 @@ def check_http_range(ctx):
     expect(full.status == 200 and full.body == data, "plain GET differs from the file")
 
 
+def check_http_range_forms(ctx):
+    """Suffix (bytes=-N) and open-ended (bytes=N-) single ranges."""
+    with open(ctx.disk_path(VIDEO_FILE), "rb") as fh:
+        data = fh.read()
+    for spec, start, end in (("bytes=-100", len(data) - 100, len(data) - 1),
+                             ("bytes=1000-", 1000, len(data) - 1)):
+        resp = h.curl(ctx.res_url(VIDEO_FILE), headers={"Range": spec})
+        expect(resp.status == 206 and resp.body == data[start:end + 1],
+               f"{spec}: {resp.status}, {len(resp.body)} bytes")
+        expect(resp.header("content-range") == f"bytes {start}-{end}/{len(data)}",
+               f"{spec}: Content-Range {resp.header('content-range')!r}")
+
+
 def check_http_range_unsatisfiable(ctx):
     resp = h.curl(ctx.res_url(VIDEO_FILE), headers={"Range": "bytes=999999999-"})
     expect(resp.status == 416, f"status {resp.status}")
@@ -558,6 +624,38 @@ def check_soap_bad_sort(ctx):
     expect_fault(resp, (709,), "Browse with bad SortCriteria")
 
 
+def check_soap_lenient(ctx):
+    """Quirks of real clients: unquoted SOAPACTION, no charset, BOM or blank lines first."""
+    envelope = h.browse_body(u.CDS, h.valid_browse_args("0"))
+    variants = {
+        "unquoted SOAPACTION": dict(body=envelope, quote=False),
+        "Content-Type without charset": dict(body=envelope, content_type="text/xml"),
+        "UTF-8 BOM first": dict(body=b"\xef\xbb\xbf" + envelope.encode()),
+        "blank lines first": dict(body="\r\n  \n" + envelope),
+    }
+    for what, kwargs in variants.items():
+        resp = h.soap_post(cds_control_url(ctx), soapaction=browse_action(), **kwargs)
+        expect(resp.status == 200 and b"NumberReturned" in resp.body,
+               f"{what}: HTTP {resp.status} {resp.body[:200]!r}")
+
+
+def check_browse_past_end(ctx):
+    total = len(ctx.tree.children["0"])
+    result = ctx.client.browse("0", start=total + 10, count=5)
+    expect(result.number_returned == 0 and not result.objects,
+           f"NumberReturned {result.number_returned}")
+    expect(result.total_matches == total, f"TotalMatches {result.total_matches}, expected {total}")
+
+
+def check_gupnp_sees_fault(ctx):
+    try:
+        ctx.client.browse("999999999", flag="BrowseMetadata")
+    except u.UPnPFault as fault:
+        expect(fault.code == 701, f"GUPnP reports error {fault.code}")
+        return
+    expect(False, "BrowseMetadata of a nonexistent object succeeded")
+
+
 def check_soap_still_serving(ctx):
     body = h.browse_body(u.CDS, h.valid_browse_args("0"))
     resp = h.soap_post(cds_control_url(ctx), body, browse_action())
@@ -566,26 +664,87 @@ def check_soap_still_serving(ctx):
     expect(ctx.server.running(), "server exited")
 
 
+# --- GENA ------------------------------------------------------------------------------
+
+def gena_request(url, method, headers):
+    return h.curl(url, method=method, headers=headers)
+
+
+def check_gena(ctx):
+    """SUBSCRIBE → SID + initial event (SEQ 0, every evented variable); renew; UNSUBSCRIBE."""
+    service = ctx.description.services[u.CDS]
+    url = service.event_url
+    evented = h.scpd_evented_variables(service.scpd_url)
+    with gena.EventSink() as sink:
+        resp = gena_request(url, "SUBSCRIBE", {"CALLBACK": f"<{sink.url}>", "NT": "upnp:event",
+                                               "TIMEOUT": "Second-300"})
+        sid = resp.header("sid") or ""
+        expect(resp.status == 200 and sid.startswith("uuid:"), f"SUBSCRIBE: {resp.status} SID {sid!r}")
+        expect((resp.header("timeout") or "").startswith("Second-"),
+               f"SUBSCRIBE TIMEOUT {resp.header('timeout')!r}")
+        events = sink.wait(1, timeout=5)
+        expect(events, "no initial NOTIFY within 5 s")
+        headers, body = events[0]
+        expect(headers.get("NT") == "upnp:event" and headers.get("NTS") == "upnp:propchange",
+               f"NOTIFY NT/NTS {headers.get('NT')!r}/{headers.get('NTS')!r}")
+        expect(headers.get("SID") == sid and headers.get("SEQ") == "0",
+               f"NOTIFY SID {headers.get('SID')!r} SEQ {headers.get('SEQ')!r}")
+        values = gena.properties(body)
+        expect("SystemUpdateID" in evented, f"SCPD events only {sorted(evented)}")
+        expect(set(values) == evented,
+               f"initial event has {sorted(values)}, SCPD evented variables {sorted(evented)}")
+        resp = gena_request(url, "SUBSCRIBE", {"SID": sid, "TIMEOUT": "Second-300"})
+        expect(resp.status == 200 and resp.header("sid") == sid, f"renewal: {resp.status}")
+        resp = gena_request(url, "UNSUBSCRIBE", {"SID": sid})
+        expect(resp.status == 200, f"UNSUBSCRIBE: {resp.status}")
+
+
+def check_gena_errors(ctx):
+    url = ctx.description.services[u.CDS].event_url
+    cases = (
+        ("SID with NT", "SUBSCRIBE", {"SID": "uuid:00000000-0000-0000-0000-000000000000",
+                                      "NT": "upnp:event"}, 400),
+        ("no CALLBACK", "SUBSCRIBE", {"NT": "upnp:event"}, 412),
+        ("NT not upnp:event", "SUBSCRIBE", {"CALLBACK": "<http://127.0.0.1:9/>", "NT": "x"}, 412),
+        ("unknown SID renewal", "SUBSCRIBE", {"SID": "uuid:00000000-0000-0000-0000-000000000000"},
+         412),
+        ("unknown SID unsubscribe", "UNSUBSCRIBE",
+         {"SID": "uuid:00000000-0000-0000-0000-000000000000"}, 412),
+    )
+    for what, method, headers, status in cases:
+        resp = gena_request(url, method, headers)
+        expect(resp.status == status, f"{what}: {resp.status}, expected {status}")
+
+
 # --- shutdown ------------------------------------------------------------------------
 
-def stop_and_watch_byebye(server, iface):
-    """SIGTERM the server while a GSSDP browser listens; return (code, seconds, byebye seen)."""
+def stop_and_watch_byebye(server, iface, host):
+    """SIGTERM the server while GSSDP and a plain socket listen.
+
+    Returns (exit code or None, GSSDP saw byebye, raw NOTIFY messages heard)."""
     watcher = u.SsdpWatcher(iface, [u.MEDIA_SERVER]).start()
+    listener = None
     try:
         watcher.wait_for(server.port, timeout=5)
-        start = time.monotonic()
-        code, seconds = server.terminate(timeout=8)
-        u.iterate_until(lambda: watcher.gone[u.MEDIA_SERVER], max(0.5, 3 - (time.monotonic() - start)))
-        return code, seconds, bool(watcher.gone[u.MEDIA_SERVER])
+        listener = u.NotifyListener(host)
+        listener.notifies(0.3)  # drop anything already queued
+        code, _seconds = server.terminate(timeout=8)
+        u.iterate_until(lambda: watcher.gone[u.MEDIA_SERVER], 2)
+        heard = listener.notifies(1.5, done=lambda msgs: sum(
+            m.get("NTS") == "ssdp:byebye" for m in msgs) >= 5)
+        return code, bool(watcher.gone[u.MEDIA_SERVER]), heard
     finally:
         watcher.stop()
+        if listener is not None:
+            listener.close()
 
 
-def run_shutdown_checks(ctx, runner, server, iface, prefix=""):
+def run_shutdown_checks(ctx, runner, server, iface, host, prefix=""):
     result = {}
 
     def stop():
-        result["code"], result["seconds"], result["byebye"] = stop_and_watch_byebye(server, iface)
+        result["code"], result["byebye"], result["heard"] = stop_and_watch_byebye(
+            server, iface, host)
         expect(result["code"] is not None, "still running 8 s after SIGTERM")
 
     runner.run(f"{prefix}sigterm_exits", stop)
@@ -598,7 +757,9 @@ def run_shutdown_checks(ctx, runner, server, iface, prefix=""):
         hint = (f" (on {iface}, an empty bridge, only multicast looped back by the sender is "
                 "seen: does the server turn IP_MULTICAST_LOOP off?)")
     runner.run(f"{prefix}ssdp_byebye",
-               lambda: expect(result["byebye"], "no ssdp:byebye seen" + hint))
+               lambda: expect(result["byebye"], "GSSDP saw no ssdp:byebye" + hint))
+    runner.run(f"{prefix}ssdp_byebye_every_nt",
+               lambda: expect_ssdp_set(result["heard"], "ssdp:byebye", "byebye"))
 
 
 # --- second interface ------------------------------------------------------------------
@@ -614,6 +775,7 @@ def run_hlo0_checks(ctx, runner):
 
     if not runner.run("hlo0_server_starts", starts):
         return
+    runner.run("hlo0_unicast_msearch", check_unicast_msearch, host, server.port)
     runner.run("hlo0_gssdp_discovery", check_gssdp_discovery, "hlo0", host, server.port)
     runner.run("hlo0_raw_msearch", check_raw_msearch, host, server.port)
 
@@ -623,7 +785,7 @@ def run_hlo0_checks(ctx, runner):
         expect(client.browse("0").objects is not None, "Browse failed")
 
     runner.run("hlo0_gupnp_browse_root", browse_root)
-    run_shutdown_checks(ctx, runner, server, "hlo0", prefix="hlo0_")
+    run_shutdown_checks(ctx, runner, server, "hlo0", host, prefix="hlo0_")
 
 
 # --- main ---------------------------------------------------------------------------
@@ -632,15 +794,21 @@ def run_all(ctx, runner):
     if not runner.run("corpus_built", check_corpus, ctx):
         return
     runner.run("scan_only", check_scan_only, ctx)
-    if not runner.run("server_starts", check_server_starts, ctx):
-        return
-    port = ctx.server.port
-    runner.run("gssdp_discovery_lo", check_gssdp_discovery, "lo", "127.0.0.1", port)
+    listener = u.NotifyListener("127.0.0.1")
+    try:
+        if not runner.run("server_starts", check_server_starts, ctx):
+            return
+        port = ctx.server.port
+        runner.run("ssdp_alive_lo", check_ssdp_alive, ctx, listener, "127.0.0.1", port)
+    finally:
+        listener.close()
+    runner.run("unicast_msearch_lo", check_unicast_msearch, "127.0.0.1", port)
     runner.run("raw_msearch_lo", check_raw_msearch, "127.0.0.1", port)
+    runner.run("gssdp_discovery_lo", check_gssdp_discovery, "lo", "127.0.0.1", port)
     runner.run("description_and_scpds", check_description, ctx)
     if runner.run("gupnp_discovery", check_gupnp_discovery, ctx):
         run_content_checks(ctx, runner)
-    run_shutdown_checks(ctx, runner, ctx.server, "lo")
+    run_shutdown_checks(ctx, runner, ctx.server, "lo", "127.0.0.1")
     if not ctx.args.no_hlo0:
         run_hlo0_checks(ctx, runner)
     runner.run("media_folder_untouched", check_media_untouched, ctx)
@@ -673,6 +841,7 @@ def run_content_checks(ctx, runner):
             ("cms_get_protocol_info", check_cms_protocol_info),
             ("http_head", check_http_head),
             ("http_range_206", check_http_range),
+            ("http_range_suffix_and_open", check_http_range_forms),
             ("http_range_416", check_http_range_unsatisfiable),
             ("http_content_features", check_http_content_features),
             ("http_transfer_mode", check_http_transfer_mode),
@@ -683,7 +852,12 @@ def run_content_checks(ctx, runner):
             ("soap_missing_objectid_402", check_soap_missing_objectid),
             ("soap_no_such_object_701", check_soap_no_such_object),
             ("soap_bad_sort_709", check_soap_bad_sort),
-            ("soap_still_serving", check_soap_still_serving)):
+            ("soap_lenient_parsing", check_soap_lenient),
+            ("browse_past_end", check_browse_past_end),
+            ("gupnp_fault_701", check_gupnp_sees_fault),
+            ("soap_still_serving", check_soap_still_serving),
+            ("gena_subscribe_event_unsubscribe", check_gena),
+            ("gena_errors", check_gena_errors)):
         runner.run(name, func, ctx)
 
 

@@ -85,6 +85,7 @@ class Description:
     friendly_name: str
     udn: str
     services: dict  # service type -> ServiceEntry (absolute URLs)
+    icons: list  # (mimetype, absolute URL)
 
 
 def fetch_description(location):
@@ -102,9 +103,12 @@ def fetch_description(location):
         entry = ServiceEntry(svc.findtext("d:serviceType", "", ns).strip(),
                              url("SCPDURL"), url("controlURL"), url("eventSubURL"))
         services[entry.service_type] = entry
+    icons = [(icon.findtext("d:mimetype", "", ns).strip(),
+              urllib.parse.urljoin(base, icon.findtext("d:url", "", ns).strip()))
+             for icon in device.findall("d:iconList/d:icon", ns)]
     return Description(device.findtext("d:deviceType", "", ns).strip(),
                        device.findtext("d:friendlyName", "", ns).strip(),
-                       device.findtext("d:UDN", "", ns).strip(), services)
+                       device.findtext("d:UDN", "", ns).strip(), services, icons)
 
 
 def scpd_actions(scpd_url):
@@ -113,6 +117,15 @@ def scpd_actions(scpd_url):
     root = ET.fromstring(body)
     return {a.findtext(f"{{{SERVICE_NS}}}name", "").strip()
             for a in root.iter(f"{{{SERVICE_NS}}}action")}
+
+
+def scpd_evented_variables(scpd_url):
+    """Names of the state variables an SCPD marks sendEvents="yes"."""
+    _status, body = http_get(scpd_url)
+    root = ET.fromstring(body)
+    return {v.findtext(f"{{{SERVICE_NS}}}name", "").strip()
+            for v in root.iter(f"{{{SERVICE_NS}}}stateVariable")
+            if v.get("sendEvents", "yes").lower() == "yes"}
 
 
 # --- raw SOAP --------------------------------------------------------------------
@@ -135,12 +148,13 @@ def valid_browse_args(object_id="0"):
             ("StartingIndex", "0"), ("RequestedCount", "0"), ("SortCriteria", "")]
 
 
-def soap_post(control_url, body, soapaction, timeout=10):
+def soap_post(control_url, body, soapaction, timeout=10, quote=True,
+              content_type='text/xml; charset="utf-8"'):
     """POST a SOAP body; soapaction None omits the SOAPACTION header. → Response."""
     parts = urllib.parse.urlsplit(control_url)
-    headers = {"Content-Type": 'text/xml; charset="utf-8"'}
+    headers = {"Content-Type": content_type}
     if soapaction is not None:
-        headers["SOAPACTION"] = f'"{soapaction}"'
+        headers["SOAPACTION"] = f'"{soapaction}"' if quote else soapaction
     data = body.encode() if isinstance(body, str) else body
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:

@@ -82,13 +82,14 @@ class SsdpWatcher:
 
 # --- SSDP through a plain socket ----------------------------------------------
 
-def raw_msearch(local_ip, target, mx=1, listen=2.5):
-    """Send one M-SEARCH from local_ip to the SSDP group; return the parsed answers.
+def raw_msearch(local_ip, target, mx=1, listen=2.5, unicast_to=None):
+    """Send one M-SEARCH from local_ip to the SSDP group (or to unicast_to:1900).
 
-    Each answer is (first line, {HEADER-UPPERCASE: value}).
+    Returns the answers heard within `listen` s, each (first line, {HEADER: value}).
     """
+    dest = (unicast_to, 1900) if unicast_to else SSDP_GROUP
     request = ("M-SEARCH * HTTP/1.1\r\n"
-               f"HOST: {SSDP_GROUP[0]}:{SSDP_GROUP[1]}\r\n"
+               f"HOST: {dest[0]}:{dest[1]}\r\n"
                'MAN: "ssdp:discover"\r\n'
                f"MX: {mx}\r\n"
                f"ST: {target}\r\n"
@@ -98,19 +99,54 @@ def raw_msearch(local_ip, target, mx=1, listen=2.5):
         sock.bind((local_ip, 0))
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(local_ip))
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 2)
-        sock.sendto(request, SSDP_GROUP)
-        deadline = time.monotonic() + listen
-        while len(answers) < 100:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            sock.settimeout(remaining)
-            try:
-                data, _addr = sock.recvfrom(65536)
-            except socket.timeout:
-                break
-            answers.append(parse_http_message(data.decode(errors="replace")))
+        sock.sendto(request, dest)
+        answers = _receive(sock, listen)
     return answers
+
+
+def _receive(sock, seconds, limit=200):
+    """Parsed datagrams arriving on sock within `seconds` (at most `limit`)."""
+    messages = []
+    deadline = time.monotonic() + seconds
+    while len(messages) < limit:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        sock.settimeout(remaining)
+        try:
+            data, _addr = sock.recvfrom(65536)
+        except socket.timeout:
+            break
+        messages.append(parse_http_message(data.decode(errors="replace")))
+    return messages
+
+
+class NotifyListener:
+    """A plain socket on port 1900 joined to the SSDP group on one interface address.
+
+    Open it only while needed: with SO_REUSEADDR, unicast datagrams to port 1900 go
+    to one of the bound sockets only, so an open listener can steal unicast M-SEARCHes.
+    """
+
+    def __init__(self, local_ip):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("", SSDP_GROUP[1]))
+        membership = socket.inet_aton(SSDP_GROUP[0]) + socket.inet_aton(local_ip)
+        self.sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+
+    def notifies(self, seconds, done=lambda msgs: False):
+        """NOTIFY messages heard within `seconds` (stops early once done(messages))."""
+        found = []
+        deadline = time.monotonic() + seconds
+        while not done(found) and time.monotonic() < deadline:
+            for first, headers in _receive(self.sock, min(0.2, deadline - time.monotonic())):
+                if first.startswith("NOTIFY "):
+                    found.append(headers)
+        return found
+
+    def close(self):
+        self.sock.close()
 
 
 def parse_http_message(text):
@@ -244,6 +280,8 @@ def parse_didl(xml):
     ElementTree also proves the document is well-formed XML (GUPnPAV uses libxml2's
     recovering parser)."""
     raw_res = _raw_resources(xml)
+    if not raw_res:
+        return []  # GUPnPAV refuses an empty <DIDL-Lite/> (a valid empty page)
     objects = []
     parser = GUPnPAV.DIDLLiteParser.new()
     parser.connect("object-available",
@@ -254,6 +292,9 @@ def parse_didl(xml):
 
 def _raw_resources(xml):
     root = ET.fromstring(xml)
+    expect_tag = f"{{{DIDL_NS}}}DIDL-Lite"
+    if root.tag != expect_tag:
+        raise ValueError(f"DIDL root element is {root.tag}, not {expect_tag}")
     result = {}
     for obj in root:
         result[obj.get("id")] = [dict(res.attrib, uri=(res.text or "").strip())
