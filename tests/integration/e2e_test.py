@@ -16,6 +16,7 @@ status is non-zero when any check failed.
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -882,8 +883,13 @@ def in_private_netns():
                           check=False).returncode == 0
 
 
+def exit_on_signal(signum, _frame):
+    raise SystemExit(f"stopped by signal {signum}")
+
+
 def main():
     args = parse_args()
+    signal.signal(signal.SIGTERM, exit_on_signal)  # so that cleanup in finally runs
     if not in_private_netns():
         print("refusing to run: no hlo0 interface; run me through netns.sh", file=sys.stderr)
         return 2
@@ -894,7 +900,7 @@ def main():
     runner = CheckRunner(skip=skip)
     try:
         run_all(ctx, runner)
-    except Exception as exc:  # noqa: BLE001 - report, clean up, count as failure
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # noqa: BLE001 - report it
         runner.fail("harness", f"{type(exc).__name__}: {exc}")
     finally:
         servers.cleanup_all()

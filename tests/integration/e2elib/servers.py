@@ -1,5 +1,6 @@
 """Starting, waiting for and stopping the media server under test (Hearth or MiniDLNA)."""
 
+import ctypes
 import os
 import signal
 import socket
@@ -9,6 +10,14 @@ import urllib.error
 import urllib.request
 
 _started = []  # every ServerProcess we launched, for cleanup_all()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """In the child before exec: get SIGKILL when the harness dies (e.g. a CTest timeout)."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def free_port(host="127.0.0.1"):
@@ -61,7 +70,8 @@ class ServerProcess:
         self._log.write(("\n$ " + " ".join(self.argv) + "\n").encode())
         self._log.flush()
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=self._log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=_die_with_parent)
         _started.append(self)
         return self
 
