@@ -1,0 +1,1 @@
+"""Helpers for Hearth's end-to-end integration test (e2e_test.py)."""
