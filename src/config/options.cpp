@@ -58,7 +58,7 @@ void check_config_lines(const fs::path& file, std::istream& in, const po::option
         auto where = file.string() + ":" + std::to_string(number) + ": ";
         auto eq = text.find('=');
         if (eq == std::string_view::npos)
-            throw UsageError{where + "expected 'key = value', got '" + std::string(text) + "'"};
+            throw UsageError{where.append("expected 'key = value', got '").append(text).append("'")};
         std::string key(trim(text.substr(0, eq)));
         if (desc.find_nothrow(key, false) == nullptr || kCommandLineOnly.contains(key)) {
             throw UsageError{where + "unknown option '" + key + "'"};

@@ -15,7 +15,6 @@
 namespace hearth::upnp {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr auto kSendTimeout = std::chrono::milliseconds(2000);
 constexpr int kMaxFailures = 3;
 // The initial event must reach the subscriber after our SUBSCRIBE answer has, or it does not know the SID
@@ -50,7 +49,8 @@ std::optional<CallbackUrl> parse_url(std::string_view url) {
 std::string new_sid() {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     char buf[64];
-    std::uint64_t a = rng(), b = rng();
+    std::uint64_t a = rng();
+    std::uint64_t b = rng();
     std::snprintf(buf, sizeof buf, "uuid:%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
                   static_cast<unsigned>(a >> 16) & 0xFFFF, static_cast<unsigned>(a) & 0xFFF,
                   (static_cast<unsigned>(b >> 48) & 0x3FFF) | 0x8000,
@@ -66,9 +66,11 @@ bool send_notify(const CallbackUrl& to, const std::string& request) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(to.port);
     addr.sin_addr = to.host;
-    auto deadline = Clock::now() + kSendTimeout;
+    auto deadline = std::chrono::steady_clock::now() + kSendTimeout;
     auto wait_for = [&](short events) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+                .count();
         pollfd p{fd, events, 0};
         return left > 0 && ::poll(&p, 1, static_cast<int>(left)) == 1 && (p.revents & events) != 0;
     };
@@ -233,65 +235,82 @@ http::Response Eventing::unsubscribe(const http::Request& request) {
     return http::Response{};
 }
 
-bool Eventing::deliver(Subscription& s, const std::string& sid, const std::string& body) {
-    for (const auto& cb : s.callbacks) {
-        if (send_notify(cb, notify_request(cb, sid, s.seq, body))) return true;
+namespace {
+bool deliver(const std::vector<CallbackUrl>& callbacks, const std::string& sid, std::uint32_t seq,
+             const std::string& body) {
+    for (const auto& cb : callbacks) {
+        if (send_notify(cb, notify_request(cb, sid, seq, body))) return true;
     }
     return false;
 }
+} // namespace
+
+std::vector<Eventing::Delivery> Eventing::take_due(Clock::time_point now, bool& moderated_round) {
+    std::erase_if(subscriptions_, [&](const auto& kv) {
+        return kv.second.expires < now || kv.second.failures >= kMaxFailures;
+    });
+    moderated_round = changed_ && now - last_moderated_ >= std::chrono::seconds(2);
+    if (moderated_round) {
+        changed_ = false;
+        last_moderated_ = now;
+    }
+    std::vector<Delivery> due;
+    for (const auto& [sid, s] : subscriptions_) {
+        bool initial_due = !s.initial_sent && now - s.created >= kInitialEventDelay;
+        if (initial_due || (s.initial_sent && moderated_round)) {
+            due.push_back({sid, s.path, s.callbacks, s.seq, !s.initial_sent, false});
+        }
+    }
+    return due;
+}
+
+void Eventing::send(std::vector<Delivery>& work, bool moderated_round) {
+    std::map<std::string, std::string> initial_bodies;
+    std::map<std::string, std::string> changed_bodies;
+    for (auto& [path, service] : services_) {
+        auto state = service.state();
+        initial_bodies[path] = property_set(state);
+        if (moderated_round && state != service.last_sent) changed_bodies[path] = property_set(state);
+        if (moderated_round) service.last_sent = std::move(state);
+    }
+    for (auto& d : work) {
+        const auto& bodies = d.initial ? initial_bodies : changed_bodies;
+        auto body = bodies.find(d.path);
+        if (body == bodies.end()) continue; // nothing changed for this service
+        d.delivered = deliver(d.callbacks, d.sid, d.seq, body->second);
+        d.attempted = true;
+    }
+}
+
+void Eventing::record(const std::vector<Delivery>& work) {
+    for (const auto& d : work) {
+        auto it = subscriptions_.find(d.sid);
+        if (it == subscriptions_.end() || !d.attempted) continue;
+        auto& s = it->second;
+        s.initial_sent = true;
+        s.seq = s.seq == 0xFFFFFFFFU ? 1 : s.seq + 1; // SEQ wraps to 1, never back to 0
+        s.failures = d.delivered ? 0 : s.failures + 1;
+        if (!d.delivered) log::debug("event delivery to ", d.sid, " failed (", s.failures, " in a row)");
+    }
+}
 
 void Eventing::loop() {
-    auto last_moderated = Clock::now() - std::chrono::seconds(10);
     while (true) {
-        std::unique_lock lock(mutex_);
-        bool initial_pending = std::any_of(subscriptions_.begin(), subscriptions_.end(),
-                                           [](const auto& kv) { return !kv.second.initial_sent; });
-        wake_.wait_for(lock, initial_pending ? kInitialEventDelay : std::chrono::milliseconds(2000));
-        if (stopping_) return;
-        // Take a snapshot of what to send, then send without holding the lock: a slow subscriber must not
-        // block SUBSCRIBE answers.
-        const auto now = Clock::now();
-        std::erase_if(subscriptions_, [&](const auto& kv) {
-            return kv.second.expires < now || kv.second.failures >= kMaxFailures;
-        });
-        bool moderated_round = changed_ && now - last_moderated >= std::chrono::seconds(2);
-        if (moderated_round) {
-            changed_ = false;
-            last_moderated = now;
+        std::vector<Delivery> work;
+        bool moderated_round = false;
+        {
+            std::unique_lock lock(mutex_);
+            bool initial_pending = std::any_of(subscriptions_.begin(), subscriptions_.end(),
+                                               [](const auto& kv) { return !kv.second.initial_sent; });
+            wake_.wait_for(lock, initial_pending ? kInitialEventDelay : std::chrono::milliseconds(2000));
+            if (stopping_) return;
+            work = take_due(Clock::now(), moderated_round);
         }
-        std::vector<std::pair<std::string, Subscription>> work;
-        for (auto& [sid, s] : subscriptions_) {
-            bool initial_due = !s.initial_sent && now - s.created >= kInitialEventDelay;
-            if (initial_due || (s.initial_sent && moderated_round)) work.emplace_back(sid, s);
-        }
-        lock.unlock();
-
-        std::map<std::string, std::string> bodies_initial, bodies_changed;
-        for (auto& [path, service] : services_) {
-            auto state = service.state();
-            bodies_initial[path] = property_set(state);
-            if (moderated_round && state != service.last_sent) bodies_changed[path] = property_set(state);
-            if (moderated_round) service.last_sent = std::move(state);
-        }
-        std::vector<std::pair<std::string, bool>> results;
-        for (auto& [sid, s] : work) {
-            if (!s.initial_sent) {
-                results.emplace_back(sid, deliver(s, sid, bodies_initial[s.path]));
-            } else if (bodies_changed.contains(s.path)) {
-                results.emplace_back(sid, deliver(s, sid, bodies_changed[s.path]));
-            }
-        }
-
-        lock.lock();
-        for (const auto& [sid, ok] : results) {
-            auto it = subscriptions_.find(sid);
-            if (it == subscriptions_.end()) continue;
-            auto& s = it->second;
-            s.initial_sent = true;
-            s.seq = s.seq == 0xFFFFFFFFu ? 1 : s.seq + 1; // SEQ wraps to 1, never back to 0
-            s.failures = ok ? 0 : s.failures + 1;
-            if (!ok) log::debug("event delivery to ", sid, " failed (", s.failures, " in a row)");
-        }
+        if (work.empty()) continue;
+        // Send without the lock: a slow subscriber must not hold up SUBSCRIBE answers.
+        send(work, moderated_round);
+        std::lock_guard lock(mutex_);
+        record(work);
     }
 }
 

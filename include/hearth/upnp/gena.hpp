@@ -80,10 +80,24 @@ class Eventing {
         std::vector<std::pair<std::string, std::string>> last_sent;
     };
 
+    /// One event to send to one subscriber, taken out from under the lock.
+    struct Delivery {
+        std::string sid;
+        std::string path;
+        std::vector<CallbackUrl> callbacks;
+        std::uint32_t seq;
+        bool initial;
+        bool attempted = false;
+        bool delivered = false;
+    };
+    using Clock = std::chrono::steady_clock;
+
     http::Response subscribe(const http::Request& request);
     http::Response unsubscribe(const http::Request& request);
     void loop();
-    bool deliver(Subscription& s, const std::string& sid, const std::string& body);
+    std::vector<Delivery> take_due(Clock::time_point now, bool& moderated_round); // with mutex_ held
+    void send(std::vector<Delivery>& work, bool moderated_round);                 // without it
+    void record(const std::vector<Delivery>& work);                               // with mutex_ held
 
     std::map<std::string, Service> services_; // fixed after start()
     mutable std::mutex mutex_;                // guards subscriptions_, changed_, stopping_
@@ -91,6 +105,7 @@ class Eventing {
     std::map<std::string, Subscription> subscriptions_; // by SID
     bool changed_ = false;
     bool stopping_ = false;
+    Clock::time_point last_moderated_{};
     std::thread thread_;
 };
 
