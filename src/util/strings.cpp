@@ -5,7 +5,14 @@
 namespace hearth {
 
 void append_xml_escaped(std::string& out, std::string_view text) {
-    for (char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        // U+FFFE and U+FFFF (EF BF BE/BF) are outside XML 1.0's Char production too; byte-swapped UTF-16 BOMs
+        // in tags decode to U+FFFE.
+        if (c == '\xEF' && (text.substr(i, 3) == "\xEF\xBF\xBE" || text.substr(i, 3) == "\xEF\xBF\xBF")) {
+            i += 2;
+            continue;
+        }
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
