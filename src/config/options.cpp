@@ -124,8 +124,9 @@ std::vector<fs::path> default_media(const Environment& env) {
     for (const auto& [key, fallback] : kinds) {
         auto dir = xdg_user_dir(env, key, fallback);
         std::error_code ec;
-        // XDG points unset folders at $HOME itself; sharing a whole home folder is never a sensible default.
-        if (dir != home_of(env) && fs::is_directory(dir, ec)) out.push_back(dir);
+        // XDG points unset folders at $HOME itself ("$HOME/" in user-dirs.dirs, which a plain path comparison
+        // misses because of the trailing slash); sharing a whole home folder is never a sensible default.
+        if (fs::is_directory(dir, ec) && !fs::equivalent(dir, home_of(env), ec)) out.push_back(dir);
     }
     if (out.empty()) out.push_back(env.cwd);
     return out;
