@@ -195,7 +195,15 @@ ParseResult parse_options(const std::vector<std::string>& args, const Environmen
     try {
         po::variables_map vm;
         try {
-            po::store(po::command_line_parser(args).options(desc).run(), vm);
+            auto parsed = po::command_line_parser(args).options(desc).run();
+            // Without a positional description Boost keeps bare words but store() drops them silently, so
+            // "hearth ~/Videos" would start sharing the defaults instead.
+            for (const auto& o : parsed.options) {
+                if (o.position_key >= 0 && !o.value.empty()) {
+                    throw UsageError{"unexpected argument '" + o.value.front() + "' (use --media DIR for folders)"};
+                }
+            }
+            po::store(parsed, vm);
         } catch (const po::error& e) {
             throw UsageError{e.what()};
         }
