@@ -1,3 +1,0 @@
-#include <gtest/gtest.h>
-#include "hearth/util/strings.hpp"
-TEST(Strings, EscapesXml) { EXPECT_EQ(hearth::xml_escape("a&b<c>\"d'"), "a&amp;b&lt;c&gt;&quot;d&apos;"); }
