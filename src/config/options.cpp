@@ -126,8 +126,9 @@ std::vector<fs::path> default_media(const Environment& env) {
     for (const auto& [key, fallback] : kinds) {
         auto dir = xdg_user_dir(env, key, fallback);
         std::error_code ec;
-        // XDG points unset folders at $HOME itself; sharing a whole home folder is never a sensible default.
-        if (dir != home_of(env) && fs::is_directory(dir, ec)) out.push_back(dir);
+        // XDG points unset folders at $HOME itself ("$HOME/" in user-dirs.dirs, which a plain path comparison
+        // misses because of the trailing slash); sharing a whole home folder is never a sensible default.
+        if (fs::is_directory(dir, ec) && !fs::equivalent(dir, home_of(env), ec)) out.push_back(dir);
     }
     if (out.empty()) out.push_back(env.cwd);
     return out;
@@ -198,7 +199,15 @@ ParseResult parse_options(const std::vector<std::string>& args, const Environmen
     try {
         po::variables_map vm;
         try {
-            po::store(po::command_line_parser(args).options(desc).run(), vm);
+            auto parsed = po::command_line_parser(args).options(desc).run();
+            // Without a positional description Boost keeps bare words but store() drops them silently, so
+            // "hearth ~/Videos" would start sharing the defaults instead.
+            for (const auto& o : parsed.options) {
+                if (o.position_key >= 0 && !o.value.empty()) {
+                    throw UsageError{"unexpected argument '" + o.value.front() + "' (use --media DIR for folders)"};
+                }
+            }
+            po::store(parsed, vm);
         } catch (const po::error& e) {
             throw UsageError{e.what()};
         }

@@ -5,7 +5,14 @@
 namespace hearth {
 
 void append_xml_escaped(std::string& out, std::string_view text) {
-    for (char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        // U+FFFE and U+FFFF (EF BF BE/BF) are outside XML 1.0's Char production too; byte-swapped UTF-16 BOMs
+        // in tags decode to U+FFFE.
+        if (c == '\xEF' && (text.substr(i, 3) == "\xEF\xBF\xBE" || text.substr(i, 3) == "\xEF\xBF\xBF")) {
+            i += 2;
+            continue;
+        }
         switch (c) {
         case '&':
             out += "&amp;";
@@ -99,6 +106,13 @@ std::string sanitize_utf8(std::string_view s) {
         for (std::size_t k = 1; ok && k < len; ++k)
             ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
         if (ok && len == 2) ok = c >= 0xC2; // no overlong two-byte forms
+        if (ok && len > 2) {
+            // Unicode Table 3-7: no overlong three- or four-byte forms, no UTF-16 surrogates (ED A0..BF), nothing
+            // above U+10FFFF (F4 90.., F5..F7). XML parsers reject all of these.
+            auto c1 = static_cast<unsigned char>(s[i + 1]);
+            ok = (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0) && (c != 0xF0 || c1 >= 0x90) &&
+                 (c != 0xF4 || c1 < 0x90) && c <= 0xF4;
+        }
         if (ok) {
             out.append(s.substr(i, len));
             i += len;

@@ -1,0 +1,83 @@
+#include "hearth/http/media.hpp"
+
+#include <gtest/gtest.h>
+#include <optional>
+#include <string>
+
+namespace hearth::http {
+namespace {
+
+struct IdCase {
+    std::string path;
+    std::optional<std::int64_t> id;
+};
+
+std::ostream& operator<<(std::ostream& os, const IdCase& c) {
+    return os << '"' << c.path << '"';
+}
+
+class MediaObjectId : public ::testing::TestWithParam<IdCase> {};
+
+TEST_P(MediaObjectId, Parses) {
+    const auto& c = GetParam();
+    EXPECT_EQ(media_object_id(c.path), c.id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Accepted, MediaObjectId,
+                         ::testing::Values(IdCase{"/media/12", 12}, IdCase{"/media/12.mp4", 12},
+                                           IdCase{"/media/1", 1}, IdCase{"/media/7.m2ts", 7},
+                                           IdCase{"/media/7.mp3", 7}, IdCase{"/media/7.jpeg", 7},
+                                           IdCase{"/media/9223372036854775807", INT64_MAX}));
+
+INSTANTIATE_TEST_SUITE_P(
+    Rejected, MediaObjectId,
+    ::testing::Values(IdCase{"/media/", std::nullopt}, IdCase{"/media", std::nullopt},
+                      IdCase{"", std::nullopt}, IdCase{"/media/../etc/passwd", std::nullopt},
+                      IdCase{"/media/12/x", std::nullopt}, IdCase{"/media/-1", std::nullopt},
+                      IdCase{"/media/+1", std::nullopt}, IdCase{"/media/0", std::nullopt},
+                      IdCase{"/media/0.mp4", std::nullopt}, IdCase{"/media/12.MP4!", std::nullopt},
+                      IdCase{"/media/12.mp4!", std::nullopt}, IdCase{"/media/12.", std::nullopt},
+                      IdCase{"/media/.mp4", std::nullopt}, IdCase{"/media/12.tar.gz", std::nullopt},
+                      IdCase{"/media/12.toolong", std::nullopt}, IdCase{"/media/12.mp4/x", std::nullopt},
+                      IdCase{"/media/12 ", std::nullopt}, IdCase{"/media/ 12", std::nullopt},
+                      IdCase{"/media/abc", std::nullopt}, IdCase{"/media/12abc", std::nullopt},
+                      IdCase{"/media/0x10", std::nullopt}, IdCase{"/media/12?x=1", std::nullopt},
+                      IdCase{"/Media/12", std::nullopt}, IdCase{"/other/12", std::nullopt},
+                      IdCase{"media/12", std::nullopt}, IdCase{"//media/12", std::nullopt},
+                      IdCase{"/media//12", std::nullopt}, IdCase{"/media/9223372036854775808", std::nullopt},
+                      IdCase{"/media/99999999999999999999", std::nullopt},
+                      IdCase{std::string("/media/12\0.mp4", 14), std::nullopt}));
+
+struct ModeCase {
+    std::string requested;
+    bool is_image;
+    std::string expected;
+};
+
+std::ostream& operator<<(std::ostream& os, const ModeCase& c) {
+    return os << '"' << c.requested << "\" " << (c.is_image ? "image" : "a/v");
+}
+
+class TransferMode : public ::testing::TestWithParam<ModeCase> {};
+
+TEST_P(TransferMode, EchoesValidRequestElseDefault) {
+    const auto& c = GetParam();
+    EXPECT_EQ(transfer_mode(c.requested, c.is_image), c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, TransferMode,
+    ::testing::Values(
+        // defaults when nothing (or nonsense) was asked for
+        ModeCase{"", false, "Streaming"}, ModeCase{"", true, "Interactive"},
+        ModeCase{"Bogus", false, "Streaming"}, ModeCase{"Bogus", true, "Interactive"},
+        // valid requests are echoed, in canonical spelling
+        ModeCase{"Streaming", false, "Streaming"}, ModeCase{"streaming", false, "Streaming"},
+        ModeCase{" Streaming ", false, "Streaming"}, ModeCase{"Interactive", true, "Interactive"},
+        ModeCase{"INTERACTIVE", true, "Interactive"}, ModeCase{"Background", false, "Background"},
+        ModeCase{"Background", true, "Background"}, ModeCase{"background", true, "Background"},
+        // a mode that does not fit the content falls back to the default
+        ModeCase{"Interactive", false, "Streaming"}, ModeCase{"Streaming", true, "Interactive"}));
+
+} // namespace
+} // namespace hearth::http
