@@ -73,7 +73,17 @@ void read_config_file(const fs::path& file, const po::options_description& desc,
     in.clear();
     in.seekg(0);
     try {
-        po::store(po::parse_config_file(in, desc, false), vm);
+        auto parsed = po::parse_config_file(in, desc, false);
+        // Folders and files named in a config file are relative to the file, not to wherever hearth started
+        // (systemd starts it in /).
+        auto base = fs::absolute(file).parent_path();
+        for (auto& option : parsed.options) {
+            if (option.string_key != "media" && option.string_key != "db") continue;
+            for (auto& value : option.value) {
+                if (!value.empty() && fs::path(value).is_relative()) value = (base / value).string();
+            }
+        }
+        po::store(parsed, vm);
     } catch (const po::error& e) {
         throw UsageError{file.string() + ": " + e.what()};
     }
@@ -128,7 +138,10 @@ std::vector<fs::path> default_media(const Environment& env) {
         std::error_code ec;
         // XDG points unset folders at $HOME itself ("$HOME/" in user-dirs.dirs, which a plain path comparison
         // misses because of the trailing slash); sharing a whole home folder is never a sensible default.
-        if (fs::is_directory(dir, ec) && !fs::equivalent(dir, home_of(env), ec)) out.push_back(dir);
+        bool duplicate = std::any_of(out.begin(), out.end(),
+                                     [&](const fs::path& p) { return fs::equivalent(p, dir, ec); });
+        if (fs::is_directory(dir, ec) && !fs::equivalent(dir, home_of(env), ec) && !duplicate)
+            out.push_back(dir);
     }
     if (out.empty()) out.push_back(env.cwd);
     return out;
@@ -204,7 +217,8 @@ ParseResult parse_options(const std::vector<std::string>& args, const Environmen
             // "hearth ~/Videos" would start sharing the defaults instead.
             for (const auto& o : parsed.options) {
                 if (o.position_key >= 0 && !o.value.empty()) {
-                    throw UsageError{"unexpected argument '" + o.value.front() + "' (use --media DIR for folders)"};
+                    throw UsageError{"unexpected argument '" + o.value.front() +
+                                     "' (use --media DIR for folders)"};
                 }
             }
             po::store(parsed, vm);

@@ -9,7 +9,9 @@
 namespace hearth::media {
 namespace {
 
-constexpr int kH264Baseline = 66, kH264Main = 77, kH264High = 100, kH264ConstrainedBaseline = 578;
+constexpr int kH264Main = 77;
+constexpr int kH264High = 100;
+constexpr int kH264ConstrainedBaseline = 578;
 
 bool has(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;
@@ -39,8 +41,8 @@ std::optional<std::string> avc_audio_suffix(const MediaInfo& i) {
 std::optional<std::string> avc_mp4_profile(const MediaInfo& i) {
     auto audio = avc_audio_suffix(i);
     if (!audio) return std::nullopt;
-    bool main_or_base = i.video_profile == kH264Main || i.video_profile == kH264Baseline ||
-                        i.video_profile == kH264ConstrainedBaseline;
+    // Constrained Baseline is a subset of Main; plain Baseline (with FMO/ASO) is not, so it gets no PN.
+    bool main_or_base = i.video_profile == kH264Main || i.video_profile == kH264ConstrainedBaseline;
     if (main_or_base && fits(i, 720, 576)) return "AVC_MP4_MP_SD_" + *audio;
     if (*audio != "AAC_MULT5")
         return *audio == "AC3" && fits(i, 1920, 1080) ? std::optional<std::string>("AVC_MP4_MP_HD_AC3")

@@ -295,6 +295,16 @@ TEST_F(ParseOptions, CommandLineOverridesAndAddsToConfigFile) {
     EXPECT_NE(std::find(c.media_dirs.begin(), c.media_dirs.end(), b), c.media_dirs.end());
 }
 
+TEST_F(ParseOptions, RelativePathsInAConfigFileAreRelativeToTheFile) {
+    auto etc = mkdir(root_ / "etc");
+    auto films = mkdir(etc / "films");
+    auto file = write_file(etc / "hearth.conf", "media = films\ndb = state/index.db\n");
+    auto c = parse_ok({"--config", file.string()});
+    ASSERT_EQ(c.media_dirs.size(), 1U);
+    EXPECT_TRUE(fs::equivalent(c.media_dirs[0], films));
+    EXPECT_EQ(c.db_path, etc / "state" / "index.db");
+}
+
 TEST_F(ParseOptions, BadConfigLineExit2NamingFileAndLine) {
     auto file = write_file(root_ / "bad.conf", "port = 9100\n# fine\nthis line has no equals sign\n");
     expect_usage_error({"--config", file.string()}, file.string() + ":3");

@@ -122,8 +122,11 @@ INSTANTIATE_TEST_SUITE_P(
                    "AVC_MP4_MP_SD_AAC_MULT5", kVideo},
         FormatCase{"h264_cbp_sd_aac_m4v", video(kMp4, "m4v", "h264", kConstrainedBaseline, 640, 360, "aac"),
                    "video/mp4", "AVC_MP4_MP_SD_AAC_MULT5", kVideo},
-        FormatCase{"h264_baseline_sd_ac3", video(kMp4, "mp4", "h264", kBaseline, 720, 480, "ac3"),
+        FormatCase{"h264_cbp_sd_ac3", video(kMp4, "mp4", "h264", kConstrainedBaseline, 720, 480, "ac3"),
                    "video/mp4", "AVC_MP4_MP_SD_AC3", kVideo},
+        // Plain Baseline may use FMO/ASO, which Main decoders need not support: no PN.
+        FormatCase{"h264_baseline_no_pn", video(kMp4, "mp4", "h264", kBaseline, 720, 480, "aac"), "video/mp4",
+                   none, kVideo},
         FormatCase{"h264_main_1080_ac3_mp4", video(kMp4, "mp4", "h264", kMain, 1920, 1080, "ac3"),
                    "video/mp4", "AVC_MP4_MP_HD_AC3", kVideo},
         FormatCase{"h264_high444_no_pn", video(kMp4, "mp4", "h264", kHigh444, 1920, 1080, "aac"), "video/mp4",
