@@ -107,8 +107,8 @@ std::string sanitize_utf8(std::string_view s) {
             ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
         if (ok && len == 2) ok = c >= 0xC2; // no overlong two-byte forms
         if (ok && len > 2) {
-            // Unicode Table 3-7: no overlong three- or four-byte forms, no UTF-16 surrogates (ED A0..BF), nothing
-            // above U+10FFFF (F4 90.., F5..F7). XML parsers reject all of these.
+            // Unicode Table 3-7: no overlong three- or four-byte forms, no UTF-16 surrogates (ED A0..BF),
+            // nothing above U+10FFFF (F4 90.., F5..F7). XML parsers reject all of these.
             auto c1 = static_cast<unsigned char>(s[i + 1]);
             ok = (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0) && (c != 0xF0 || c1 >= 0x90) &&
                  (c != 0xF4 || c1 < 0x90) && c <= 0xF4;
