@@ -54,6 +54,7 @@ OUTSIDER = "127.0.0.9"
 OUTSIDER_EDGE = "127.0.0.8"  # first address outside 127.0.0.0/29
 ALLOW = "127.0.0.0/29"
 HOST_NAME = "media.home"
+PUBLIC_RANGE = "203.0.113.0/24"  # TEST-NET-3: not private; --allow must warn about it
 USER_AGENT = "HearthBoundaryTest/1.0"
 CLI_EFFECT = 3  # s: changes by the devices CLI take effect within this (contract)
 APPROVAL_WAIT = 6  # s: changes by the CLI take effect within 3 s (contract); poll up to this
@@ -371,15 +372,20 @@ def check_bad_host_403(inst):
         resp = s.curl_from(DEV_A, inst.url("/description.xml"), headers={"Host": value})
         if resp.status != 403:
             problems.append(f"Host {value!r}: {resp.describe()}")
-    # Also on SOAP and media.
-    resp = s.curl_from(DEV_A, inst.control_url, method="POST", headers={
-        "Host": f"evil.example:{port}", "Content-Type": "text/xml",
-        "SOAPACTION": f'"{u.CDS}#Browse"'}, data=h.browse_body(u.CDS, h.valid_browse_args("0")))
-    if resp.status != 403:
-        problems.append(f"SOAP with Host evil.example: {resp.describe()}")
-    resp = ranged(DEV_A, inst.url(inst.paths[BIG[0]]), headers={"Host": f"evil.example:{port}"})
-    if resp.status != 403:
-        problems.append(f"media with Host evil.example: {resp.describe()}")
+    # Every endpoint, GENA included.
+    for what, path, method, headers, data in outsider_requests(inst):
+        resp = s.curl_from(DEV_A, inst.url(path), method=method, data=data,
+                           headers=dict(headers, Host=f"evil.example:{port}"))
+        if resp.status != 403:
+            problems.append(f"{what} with Host evil.example: {resp.describe()}")
+    with gena.EventSink(DEV_A) as sink:
+        resp = s.curl_from(DEV_A, inst.event_url, method="SUBSCRIBE", headers={
+            "Host": f"evil.example:{port}", "CALLBACK": f"<{sink.url}>", "NT": "upnp:event",
+            "TIMEOUT": "Second-300"})
+        if resp.status != 403:
+            problems.append(f"SUBSCRIBE with Host evil.example: {resp.describe()}")
+        if sink.wait(1, timeout=1.5):
+            problems.append("SUBSCRIBE with Host evil.example: a NOTIFY was sent")
     expect(not problems, "; ".join(problems))
 
 
@@ -604,6 +610,9 @@ def check_blocked_refused(ctx, inst, source, other):
     """`devices block ID`: within 3 s `source` is refused like an outsider everywhere and
     gets no M-SEARCH answer (while `other` does)."""
     dev = device_for(ctx, inst, source)
+    kept = s.KeepAlive(source, HOST, inst.port)  # opened before the block
+    status, _body, how = kept.request("/description.xml")
+    expect(status == 200 and how == "ok", f"{source} before block: HTTP {status} ({how})")
     code, out, err = s.devices_cli(ctx.binary, inst.db, "block", dev.id)
     expect(code == 0, f"block {dev.id}: exit {code} {(out + err).strip()[:200]!r}")
     start = time.monotonic()
@@ -615,6 +624,11 @@ def check_blocked_refused(ctx, inst, source, other):
     expect(took <= CLI_EFFECT + 0.5, f"refused only {took:.1f} s after block "
                                      f"(contract: within {CLI_EFFECT} s)")
     problems = []
+    status, body, how = kept.request("/description.xml")
+    kept.close()
+    if status is not None or body:
+        problems.append(f"connection kept alive from before the block: HTTP {status} "
+                        f"{body[:60]!r}")
     for what, path, method, headers, data in outsider_requests(inst):
         resp = s.curl_from(source, inst.url(path), method=method, headers=headers, data=data)
         if not resp.closed_without_answer:
@@ -676,7 +690,7 @@ def check_log_once_per_minute(inst):
     before = refusal_counts(inst).get("outsider", 0)
     for _ in range(20):
         s.raw_exchange(OUTSIDER, HOST, inst.port,
-                       f"GET / HTTP/1.1\r\nHost: {HOST}:{inst.port}\r\n\r\n".encode(), timeout=2)
+                       f"GET / HTTP/1.1\r\nHost: {HOST}:{inst.port}\r\n\r\n".encode(), timeout=1)
     time.sleep(0.5)
     after = refusal_counts(inst).get("outsider", 0)
     lines = [line for line in inst.log_text().splitlines()
@@ -688,6 +702,26 @@ def check_log_once_per_minute(inst):
            f"log line does not say why: {lines[0]!r}")
     expect(isinstance(before, int) and isinstance(after, int) and after >= before + 20,
            f"outsider counter {before} -> {after} after 20 connections")
+
+
+def check_blocked_logged(inst, source):
+    lines = [line for line in inst.log_text().splitlines()
+             if source in line and "block" in line.lower() and not line.startswith("$ ")
+             and "refus" in line.lower()]
+    expect(len(lines) == 1, f"{len(lines)} refusal log lines name blocked {source} (want 1, "
+                            f"once per minute): {lines[:3]}")
+
+
+def check_no_public_warning(inst):
+    lines = [line for line in inst.log_text().splitlines()
+             if "public" in line.lower() and not line.startswith("$ ")]
+    expect(not lines, f"warning for a private --allow range: {lines[:2]}")
+
+
+def check_public_warning(inst, cidr):
+    lines = [line for line in inst.log_text().splitlines()
+             if cidr in line and not line.startswith("$ ")]
+    expect(lines, f"no warning names the public --allow range {cidr}")
 
 
 def check_bad_host_logged(inst):
@@ -730,6 +764,8 @@ def run_policy(ctx, runner):
                    {"outsider": 10, "bad_host": 5, "blocked": 1})
         runner.run("refusal_log_once_per_address_per_minute", check_log_once_per_minute, inst)
         runner.run("bad_host_logged_once", check_bad_host_logged, inst)
+        runner.run("blocked_logged_once", check_blocked_logged, inst, DEV_C)
+        runner.run("private_allow_range_no_warning", check_no_public_warning, inst)
         runner.run("policy_server_alive", lambda: expect(inst.server.running(), "exited"))
     finally:
         stop_instance(inst)
@@ -779,7 +815,10 @@ def check_pending_media_403(inst, source):
     for relpath in (BIG[0], JPEG):
         resp = ranged(source, inst.url(inst.paths[relpath]))
         if resp.status != 403:
-            problems.append(f"{inst.paths[relpath]}: {resp.describe()}")
+            problems.append(f"GET {inst.paths[relpath]}: {resp.describe()}")
+        resp = s.curl_from(source, inst.url(inst.paths[relpath]), head_only=True)
+        if resp.status != 403:
+            problems.append(f"HEAD {inst.paths[relpath]}: {resp.describe()}")
     expect(not problems, "; ".join(problems))
 
 
@@ -814,6 +853,9 @@ def check_approve(ctx, inst, source):
     expect(resp.status == 206, f"media after approve: {resp.describe()}")
     dev = device_for(ctx, inst, source)
     expect(dev.status == "approved", f"devices list STATUS {dev.status!r} after approve")
+    listed = [d.get("status") for d in get_status(inst).get("devices") or []
+              if d.get("address") == source]
+    expect(listed == ["approved"], f"/status.json devices for {source}: {listed}")
 
 
 def check_host_itself_approved(inst):
@@ -850,6 +892,20 @@ def run_approved(ctx, runner):
         runner.run("approved_server_alive", lambda: expect(inst.server.running(), "exited"))
     finally:
         stop_instance(inst)
+    runner.run("device_status_survives_restart", check_restart_keeps_devices, ctx)
+
+
+def check_restart_keeps_devices(ctx):
+    """The database remembers devices: after a restart the blocked one is refused at once
+    and the pending one still sees only the placeholder."""
+    inst = start_instance(ctx, "approved", ["--allow", ALLOW, "--devices", "approved"])
+    try:
+        wait_library(ctx, inst)
+        resp = s.curl_from(DEV_A, inst.url("/description.xml"))
+        expect(resp.closed_without_answer, f"blocked {DEV_A} after restart: {resp.describe()}")
+        check_pending_root(inst, DEV_B)
+    finally:
+        stop_instance(inst)
 
 
 # --- stream limits -------------------------------------------------------------------------
@@ -883,7 +939,10 @@ def expect_playing(stream, what):
 
 def expect_503(stream, what):
     expect(stream.status == 503, f"{what}: {stream.describe()}, expected 503")
-    expect(stream.header("retry-after"), f"{what}: 503 without Retry-After")
+    retry = stream.header("retry-after") or ""
+    expect(retry, f"{what}: 503 without Retry-After")
+    expect((retry.isdigit() and int(retry) > 0) or retry.endswith("GMT"),
+           f"{what}: Retry-After {retry!r} is neither seconds nor an HTTP date")
 
 
 def wait_slot(streams, source, relpath, timeout=SLOT_WAIT):
@@ -927,7 +986,10 @@ def check_limits(ctx, inst):
         want = {(DEV_A, inst.ids[x]), (DEV_B, inst.ids[y])}
         expect(want <= active, f"status streams {sorted(active)}, want {sorted(want)}")
         expect(len(active) == 2, f"status streams {sorted(active)}: not exactly the 2 active")
-        titles = [st.get("title") for _a, _o, st in status_streams(inst)]
+        entries = [st for _a, _o, st in status_streams(inst)]
+        lacking = [(k, e) for e in entries for k in STREAM_KEYS if k not in e]
+        expect(not lacking, f"stream entries lack {lacking[:2]}")
+        titles = [e.get("title") for e in entries]
         expect(all(titles), f"stream titles {titles}")
         # Closing DEV_A's connections frees its slot (and DEV_A's per-device slot).
         for stream in [st for st in streams.open if st.source == DEV_A]:
@@ -1012,10 +1074,13 @@ def check_one_per_title(inst):
 
 
 def run_title(ctx, runner):
-    inst = start_and_index(ctx, runner, "title", ["--one-stream-per-title"])
+    inst = start_and_index(ctx, runner, "title",
+                           ["--one-stream-per-title", "--allow", "127.0.0.0/8",
+                            "--allow", PUBLIC_RANGE])
     if inst is None:
         return
     try:
+        runner.run("allow_public_range_warns", check_public_warning, inst, PUBLIC_RANGE)
         runner.run("one_stream_per_title", check_one_per_title, inst)
         runner.run("title_in_use_counter_grows", check_counters, inst, {"title_in_use": 2})
         runner.run("title_server_alive", lambda: expect(inst.server.running(), "exited"))

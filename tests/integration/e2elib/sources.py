@@ -384,34 +384,59 @@ def status_json(base_url, source="127.0.0.1", timeout=5):
     return resp, data
 
 
+
+class KeepAlive:
+    """One kept-alive HTTP/1.1 connection from `source`: each request() reads the whole
+    response (Content-Length) and leaves the connection open for the next one."""
+
+    def __init__(self, source, host, port, timeout=5.0):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind((source, 0))
+        self.sock.settimeout(timeout)
+        self.sock.connect((host, port))
+
+    def request(self, path, headers=None):
+        """→ (status or None, body, how it ended: "ok" | "eof" | "reset" | "timeout")."""
+        lines = [f"GET {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
+                 "Connection: keep-alive", "User-Agent: HearthBoundaryTest/1.0"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        buf = b""
+        deadline = time.monotonic() + self.timeout
+        try:
+            self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+            while b"\r\n\r\n" not in buf and time.monotonic() < deadline and len(buf) < 65536:
+                chunk = self.sock.recv(4096)
+                if not chunk:
+                    return None, buf, "eof"
+                buf += chunk
+            head, _sep, body = buf.partition(b"\r\n\r\n")
+            hlines = head.decode("latin-1").split("\r\n")
+            parts = hlines[0].split()
+            status = int(parts[1]) if len(parts) >= 2 and parts[1].isdigit() else None
+            length = 0
+            for line in hlines[1:]:
+                if line.lower().startswith("content-length:"):
+                    length = int(line.split(":", 1)[1].strip() or 0)
+            while len(body) < length and time.monotonic() < deadline:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return status, body, "eof"
+                body += chunk
+            return status, body, "ok"
+        except (ConnectionResetError, BrokenPipeError):
+            return None, buf, "reset"
+        except socket.timeout:
+            return None, buf, "timeout"
+
+    def close(self):
+        self.sock.close()
+
+
 def keepalive_range(source, host, port, path, timeout=5.0):
-    """A ranged GET (bytes 0-99) on a kept-alive connection, read to its end; the socket
-    stays open. → (status or None, socket): close the socket when done."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind((source, 0))
-    sock.settimeout(timeout)
-    sock.connect((host, port))
-    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nRange: bytes=0-99\r\n"
-                  "Connection: keep-alive\r\nUser-Agent: HearthBoundaryTest/1.0\r\n\r\n").encode())
-    buf = b""
-    deadline = time.monotonic() + timeout
-    while b"\r\n\r\n" not in buf and time.monotonic() < deadline and len(buf) < 65536:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        buf += chunk
-    head, _sep, body = buf.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split()
-    status = int(parts[1]) if len(parts) >= 2 and parts[1].isdigit() else None
-    length = 0
-    for line in lines[1:]:
-        if line.lower().startswith("content-length:"):
-            length = int(line.split(":", 1)[1].strip() or 0)
-    while len(body) < length and time.monotonic() < deadline:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        body += chunk
+    """A ranged GET (bytes 0-99) on a kept-alive connection, read to its end; the
+    connection stays open. → (status or None, KeepAlive): close it when done."""
+    conn = KeepAlive(source, host, port, timeout)
+    status, _body, _how = conn.request(path, {"Range": "bytes=0-99"})
     time.sleep(0.3)  # let the server see the response as finished
-    return status, sock
+    return status, conn
