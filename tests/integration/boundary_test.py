@@ -6,7 +6,7 @@ Run inside a private network namespace (see netns.sh), with /usr/bin/python3 (ne
     netns.sh /usr/bin/python3 boundary_test.py --hearth build/hearth --workdir /tmp/boundary
 
 Loopback addresses stand in for devices: 127.0.0.1 is the host itself, 127.0.0.2-.7 are
-household devices (--allow 127.0.0.0/29), 127.0.0.8 and 127.0.0.9 are outsiders. Four
+household devices (--allow 127.0.0.0/29), 127.0.0.8 and 127.0.0.9 are outsiders. Five
 server instances (distinct ports and databases, one after the other) check:
 
   policy    outsiders refused on every endpoint and by SSDP, DNS rebinding (Host) → 403,
@@ -18,6 +18,7 @@ server instances (distinct ports and databases, one after the other) check:
   limits    --max-streams 2 --max-streams-per-device 1: 503 + Retry-After, slots freed
             on close, HEAD and images do not count, active streams in /status.json
   title     --one-stream-per-title
+  hlo0      --interface hlo0 --devices approved: its address 127.0.0.2 is the host itself
 
 Every check prints PASS/FAIL/SKIP; the last line is 'N passed, M failed'; the exit
 status is non-zero when any check failed. All waits are bounded; every process started
@@ -155,12 +156,12 @@ def free_port_any():
         return sock.getsockname()[1]
 
 
-def start_instance(ctx, label, extra, attempts=3):
+def start_instance(ctx, label, extra, attempts=3, iface="lo", address=HOST):
     db = os.path.join(ctx.workdir, f"{label}.db")
     for attempt in range(attempts):
         port = free_port_any()
-        argv = servers.hearth_argv(ctx.binary, ctx.media, db, "lo", port, SERVER_NAME) + extra
-        server = servers.ServerProcess(argv, ctx.log(f"server-{label}.log"), HOST, port,
+        argv = servers.hearth_argv(ctx.binary, ctx.media, db, iface, port, SERVER_NAME) + extra
+        server = servers.ServerProcess(argv, ctx.log(f"server-{label}.log"), address, port,
                                        "/description.xml")
         server.start()
         ready = server.wait_ready(timeout=20)
@@ -197,12 +198,12 @@ def wait_library(ctx, inst, timeout=40):
         inst.paths[path] = urllib.parse.urlsplit(item.resources[0].uri).path
 
 
-def start_and_index(ctx, runner, label, extra):
+def start_and_index(ctx, runner, label, extra, **where):
     """Start an instance and wait for its library; → Instance or None (checks recorded)."""
     box = {}
 
     def starts():
-        box["inst"] = start_instance(ctx, label, extra)
+        box["inst"] = start_instance(ctx, label, extra, **where)
 
     if not runner.run(f"{label}_server_starts", starts):
         return None
@@ -1088,6 +1089,45 @@ def run_title(ctx, runner):
         stop_instance(inst)
 
 
+# --- serving on hlo0: its address is the host itself ---------------------------------------
+
+def check_own_address_approved(inst):
+    """--interface hlo0 (127.0.0.2): requests from 127.0.0.2 come from the host itself,
+    approved even in --devices approved mode."""
+    root = inst.browser(DEV_A).browse("0")
+    want = [o.id for o in inst.tree.children["0"]]
+    expect([o.id for o in root.objects] == want,
+           f"{DEV_A} (own address) root: {[o.title for o in root.objects]}, host sees {want}")
+    resp = ranged(DEV_A, inst.url(inst.paths[BIG[0]]))
+    expect(resp.status == 206, f"{DEV_A} (own address) media: {resp.describe()}")
+
+
+def check_own_address_host_header(inst):
+    problems = []
+    for value in (f"{DEV_A}:{inst.port}", f"{HOST}:{inst.port}"):
+        resp = s.curl_from(DEV_B, inst.url("/description.xml"), headers={"Host": value})
+        if resp.status != 200:
+            problems.append(f"Host {value!r}: {resp.describe()}")
+    resp = s.curl_from(DEV_B, inst.url("/description.xml"),
+                       headers={"Host": f"{DEV_LAST}:{inst.port}"})
+    if resp.status != 403:
+        problems.append(f"Host {DEV_LAST} (not ours): {resp.describe()}")
+    expect(not problems, "; ".join(problems))
+
+
+def run_own_address(ctx, runner):
+    inst = start_and_index(ctx, runner, "hlo0", ["--allow", ALLOW, "--devices", "approved"],
+                           iface="hlo0", address=DEV_A)
+    if inst is None:
+        return
+    try:
+        runner.run("hlo0_own_address_is_host_itself", check_own_address_approved, inst)
+        runner.run("hlo0_other_device_pending", check_pending_root, inst, DEV_B)
+        runner.run("hlo0_own_address_host_header", check_own_address_host_header, inst)
+    finally:
+        stop_instance(inst)
+
+
 # --- main ----------------------------------------------------------------------------------
 
 def run_all(ctx, runner):
@@ -1096,7 +1136,7 @@ def run_all(ctx, runner):
     runner.run("options_valid_values_accepted", check_good_values, ctx)
     runner.run("options_bad_values_exit_2", check_bad_values, ctx)
     phases = {"policy": run_policy, "approved": run_approved, "limits": run_limits,
-              "title": run_title}
+              "title": run_title, "hlo0": run_own_address}
     for name, phase in phases.items():
         if not ctx.args.only or name in ctx.args.only:
             started = time.monotonic()
@@ -1108,8 +1148,8 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hearth", required=True, help="path to the hearth binary")
     parser.add_argument("--workdir", required=True, help="scratch folder (emptied first)")
-    parser.add_argument("--only", action="append", choices=("policy", "approved", "limits",
-                                                            "title"),
+    parser.add_argument("--only", action="append",
+                        choices=("policy", "approved", "limits", "title", "hlo0"),
                         help="run only this server phase (repeatable)")
     return parser.parse_args()
 
