@@ -760,6 +760,8 @@ def run_policy(ctx, runner):
         runner.run("devices_list_format", check_devices_list_format, ctx, inst)
         runner.run("devices_unknown_id_exit_2", check_devices_unknown_id, ctx, inst)
         runner.run("status_json_shape", check_status_shape, inst)
+        runner.run("open_mode_pending_cannot_manage", check_open_pending_cannot_manage, ctx,
+                   inst, DEV_A, DEV_C)
         runner.run("open_mode_blocked_refused", check_blocked_refused, ctx, inst, DEV_C, DEV_A)
         runner.run("refusal_counters_grow", check_counters, inst,
                    {"outsider": 10, "bad_host": 5, "blocked": 1})
@@ -828,6 +830,69 @@ def check_pending_description(inst, source):
     expect(resp.status == 200 and b"MediaServer" in resp.body, f"description: {resp.describe()}")
 
 
+def page_token(inst):
+    """The device-change token of the status page as the host itself sees it."""
+    resp = s.curl_from(HOST, inst.url("/"))
+    expect(resp.status == 200, f"host GET /: {resp.describe()}")
+    match = re.search(rb'name="hearth-token" content="([^"]+)"', resp.body)
+    expect(match, "no hearth-token in the status page the host gets")
+    return match.group(1).decode()
+
+
+def device_action(inst, source, device_id, action, token=None, origin=None):
+    headers = {}
+    if token is not None:
+        headers["X-Hearth-Token"] = token
+    if origin is not None:
+        headers["Origin"] = origin
+    return s.curl_from(source, inst.url(f"/devices/{device_id}/{action}"), method="POST",
+                       headers=headers, data="")
+
+
+def check_pending_cannot_manage(ctx, inst, source):
+    """A pending device can neither read the status data nor approve itself from the
+    status page, even holding the page's token; forged changes from the host (wrong
+    Origin, no token) are refused too."""
+    token = page_token(inst)
+    dev = device_for(ctx, inst, source)
+    problems = []
+    page = s.curl_from(source, inst.url("/"))
+    if token.encode() in page.body:
+        problems.append("the status page shown to the pending device carries the token")
+    resp = s.curl_from(source, inst.url("/status.json"))
+    if resp.status != 403:
+        problems.append(f"pending GET /status.json: {resp.describe()} (expected 403)")
+    for what, kwargs in (("pending device with the token", dict(token=token)),
+                         ("pending device with the token and its Origin",
+                          dict(token=token, origin=f"http://{HOST}:{inst.port}"))):
+        resp = device_action(inst, source, dev.id, "approve", **kwargs)
+        if resp.status != 403:
+            problems.append(f"{what}: POST approve {resp.describe()}")
+    for what, kwargs in (("host without token", {}),
+                         ("host with a wrong token", dict(token="0" * 32)),
+                         ("host, token, Origin http://evil.example",
+                          dict(token=token, origin="http://evil.example"))):
+        resp = device_action(inst, HOST, dev.id, "approve", **kwargs)
+        if resp.status != 403:
+            problems.append(f"{what}: POST approve {resp.describe()}")
+    time.sleep(0.5)
+    dev = device_for(ctx, inst, source)
+    if dev.status != "pending":
+        problems.append(f"the device is now {dev.status}")
+    expect(not problems, "; ".join(problems))
+
+
+def check_open_pending_cannot_manage(ctx, inst, source, victim):
+    """--devices open: a pending device may browse and play, not block others from the
+    status page (even with the page's token)."""
+    token = page_token(inst)
+    dev = device_for(ctx, inst, victim)
+    resp = device_action(inst, source, dev.id, "block", token=token)
+    expect(resp.status == 403, f"pending {source} POST block {victim}: {resp.describe()}")
+    time.sleep(0.5)
+    expect(device_for(ctx, inst, victim).status == "pending", f"{victim} changed status")
+
+
 def check_approve(ctx, inst, source):
     dev = device_for(ctx, inst, source)
     expect(dev.status == "pending", f"{source} STATUS {dev.status!r} before approve")
@@ -885,6 +950,8 @@ def run_approved(ctx, runner):
         runner.run("pending_listed_as_pending", lambda: expect(
             device_for(ctx, inst, DEV_A).status == "pending", "not pending"))
         runner.run("pending_counter_grows", check_counters, inst, {"pending": 2})
+        runner.run("pending_cannot_manage_devices", check_pending_cannot_manage, ctx, inst,
+                   DEV_A)
         runner.run("approve_shows_library_and_streams", check_approve, ctx, inst, DEV_A)
         runner.run("other_device_still_pending", check_pending_root, inst, DEV_B)
         runner.run("approved_then_blocked_refused", check_blocked_refused, ctx, inst, DEV_A,
