@@ -9,8 +9,8 @@ Loopback addresses stand in for devices: 127.0.0.1 is the host itself, 127.0.0.2
 household devices (--allow 127.0.0.0/29), 127.0.0.8 and 127.0.0.9 are outsiders. Five
 server instances (distinct ports and databases, one after the other) check:
 
-  policy    outsiders refused on every endpoint and by SSDP, DNS rebinding (Host) → 403,
-            GENA callbacks only to the subscriber (CallStranger), path tricks under
+  policy    (--allow twice, --host-name twice) outsiders refused on every endpoint and
+            by SSDP, DNS rebinding (Host) → 403, GENA callbacks only to the subscriber (CallStranger), path tricks under
             /media/ → 404, devices CLI, blocking in open mode, refusal counters, log once
             per address and reason per minute
   approved  --devices approved: a pending device sees only a "Waiting for approval"
@@ -55,6 +55,8 @@ OUTSIDER = "127.0.0.9"
 OUTSIDER_EDGE = "127.0.0.8"  # first address outside 127.0.0.0/29
 ALLOW = "127.0.0.0/29"
 HOST_NAME = "media.home"
+HOST_NAME_2 = "tv.home"  # a second --host-name
+ALLOW_2 = "127.0.0.16/30"  # a second --allow range (policy instance): .16-.19
 PUBLIC_RANGE = "203.0.113.0/24"  # TEST-NET-3: not private; --allow must warn about it
 USER_AGENT = "HearthBoundaryTest/1.0"
 CLI_EFFECT = 3  # s: changes by the devices CLI take effect within this (contract)
@@ -339,11 +341,18 @@ def check_outsider_raw_close(inst):
 
 
 def check_allow_range_edges(inst):
-    """--allow 127.0.0.0/29: .7 (last inside) is served, .8 (first outside) is refused."""
+    """--allow 127.0.0.0/29 --allow 127.0.0.16/30: exactly these ranges are served."""
     inside = s.curl_from(DEV_LAST, inst.url("/description.xml"))
     expect(inside.status == 200, f"{DEV_LAST}: {inside.describe()}")
     outside = s.curl_from(OUTSIDER_EDGE, inst.url("/description.xml"))
     expect(outside.closed_without_answer, f"{OUTSIDER_EDGE}: {outside.describe()}")
+    # The second --allow range, 127.0.0.16/30.
+    for address, served in (("127.0.0.15", False), ("127.0.0.16", True), ("127.0.0.19", True),
+                            ("127.0.0.20", False)):
+        resp = s.curl_from(address, inst.url("/description.xml"))
+        ok = resp.status == 200 if served else resp.closed_without_answer
+        expect(ok, f"{address} ({'inside' if served else 'outside'} {ALLOW_2}): "
+                   f"{resp.describe()}")
 
 
 def check_msearch(inst, unicast):
@@ -394,7 +403,7 @@ def check_good_host_200(inst):
     port = inst.port
     name = hostname()
     good = [f"{HOST}:{port}", HOST, f"localhost:{port}", "localhost", f"{HOST_NAME}:{port}",
-            HOST_NAME]
+            HOST_NAME, f"{HOST_NAME_2}:{port}"]
     if name:
         good += [f"{name}:{port}", f"{name}.local:{port}"]
     problems = []
@@ -735,7 +744,9 @@ def check_bad_host_logged(inst):
 # --- the policy instance -------------------------------------------------------------------
 
 def run_policy(ctx, runner):
-    inst = start_and_index(ctx, runner, "policy", ["--allow", ALLOW, "--host-name", HOST_NAME])
+    inst = start_and_index(ctx, runner, "policy", ["--allow", ALLOW, "--allow", ALLOW_2,
+                                                   "--host-name", HOST_NAME,
+                                                   "--host-name", HOST_NAME_2])
     if inst is None:
         return
     try:
