@@ -10,9 +10,10 @@ household devices (--allow 127.0.0.0/29), 127.0.0.8 and 127.0.0.9 are outsiders.
 server instances (distinct ports and databases, one after the other) check:
 
   policy    (--allow twice, --host-name twice) outsiders refused on every endpoint and
-            by SSDP, DNS rebinding (Host) → 403, GENA callbacks only to the subscriber (CallStranger), path tricks under
-            /media/ → 404, devices CLI, blocking in open mode, refusal counters, log once
-            per address and reason per minute
+            by SSDP, DNS rebinding (Host) → 403, GENA callbacks only to the subscriber
+            (CallStranger), path tricks under /media/ → 404, devices CLI, blocking in
+            open mode, status-page device changes, refusal counters, log once per
+            address and reason per minute
   approved  --devices approved: a pending device sees only a "Waiting for approval"
             container, 701 for real ids, 403 for media; approve → library; block → refused
   limits    --max-streams 2 --max-streams-per-device 1: 503 + Retry-After, slots freed
