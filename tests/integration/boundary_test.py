@@ -430,6 +430,16 @@ def check_gena_callstranger(inst):
     try:
         cases = [(f"callback on {lst.host}", f"<{lst.url()}>") for lst in listeners]
         cases.append(("callback by name (localhost)", f"<http://localhost:{listeners[1].port}/x>"))
+        other = listeners[0]  # on DEV_B
+        cases += [
+            ("userinfo naming the subscriber", f"<http://{DEV_A}@{other.host}:{other.port}/x>"),
+            ("userinfo with port", f"<http://{DEV_A}:{other.port}@{other.host}:{other.port}/x>"),
+            ("upper-case scheme", f"<HTTP://{other.host}:{other.port}/x>"),
+            ("decimal address", f"<http://{int.from_bytes(socket.inet_aton(other.host), 'big')}:"
+                                f"{other.port}/x>"),
+            ("IPv4-mapped IPv6", f"<http://[::ffff:{other.host}]:{other.port}/x>"),
+            ("no angle brackets", f"http://{other.host}:{other.port}/x"),
+        ]
         for what, callback in cases:
             resp = s.curl_from(DEV_A, inst.event_url, method="SUBSCRIBE",
                                headers={"CALLBACK": callback, "NT": "upnp:event",
