@@ -72,6 +72,7 @@ STREAM_KEYS = ("device_id", "address", "object_id", "title")
 # client cannot drain from a header-only read, and one JPEG.
 BIG = ["Music/big1.wav", "Music/big2.wav", "Music/big3.wav", "Music/big4.wav"]
 JPEG = "Photos/pic.jpg"
+VIDEO = "Videos/clip.mp4"  # small: only used where the answer is 503 or a short range
 
 
 class Instance:
@@ -135,7 +136,7 @@ def check_corpus(ctx):
         subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *argv],
                        check=True, timeout=60)
 
-    for sub in ("Music", "Photos"):
+    for sub in ("Music", "Photos", "Videos"):
         os.makedirs(os.path.join(ctx.media, sub), exist_ok=True)
     for index, relpath in enumerate(BIG):
         # ~57 MB each (48 kHz stereo s16); sizes differ by one second of audio.
@@ -143,9 +144,11 @@ def check_corpus(ctx):
            "-ar", "48000", "-ac", "2", os.path.join(ctx.media, relpath))
     ff("-f", "lavfi", "-i", "testsrc=size=320x240:rate=1:duration=1", "-frames:v", "1",
        os.path.join(ctx.media, JPEG))
+    ff("-f", "lavfi", "-i", "testsrc=size=320x240:rate=10:duration=2", "-c:v", "libx264",
+       "-preset", "ultrafast", "-pix_fmt", "yuv420p", os.path.join(ctx.media, VIDEO))
     ctx.files = []
-    for relpath in BIG + [JPEG]:
-        kind = "image" if relpath == JPEG else "audio"
+    for relpath in BIG + [JPEG, VIDEO]:
+        kind = {JPEG: "image", VIDEO: "video"}.get(relpath, "audio")
         spec = corpus.MediaFile(relpath, kind, (), "object.item")
         spec.size = os.path.getsize(os.path.join(ctx.media, relpath))
         ctx.files.append(spec)
@@ -1071,6 +1074,9 @@ def check_limits(ctx, inst):
         expect(head.status == 200, f"HEAD {z} at the limit: {head.describe()}")
         img = s.curl_from(DEV_C, inst.url(inst.paths[JPEG]))
         expect(img.status == 200, f"image at the limit: {img.describe()}")
+        vid = streams.get(DEV_C, VIDEO)
+        expect_503(vid, f"{DEV_C} video {VIDEO} at the limit (video counts)")
+        streams.close(vid)
         # The active streams show up in the status data.
         active = {(addr, oid) for addr, oid, _st in status_streams(inst)}
         want = {(DEV_A, inst.ids[x]), (DEV_B, inst.ids[y])}
