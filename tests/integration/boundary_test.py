@@ -755,6 +755,57 @@ def check_bad_host_logged(inst):
                             f"once per minute): {lines[:3]}")
 
 
+# --- SIGHUP reload keeps the boundary ----------------------------------------------------
+
+def sighup(inst, timeout=5):
+    """SIGHUP the server and wait (bounded) for its 'reload:' log line."""
+    before = inst.log_text().count("reload:")
+    inst.server.proc.send_signal(signal.SIGHUP)
+    ok = servers.wait_until(lambda: inst.log_text().count("reload:") > before, timeout, 0.1)
+    expect(ok, f"no 'reload:' log line {timeout} s after SIGHUP; log tail:\n"
+               f"{inst.server.log_tail(5)}")
+    expect(inst.server.running(), "the server exited on SIGHUP")
+    time.sleep(0.3)
+
+
+def check_policy_after_reload(inst):
+    """After SIGHUP the command-line boundary still holds."""
+    sighup(inst)
+    problems = []
+    resp = s.curl_from(OUTSIDER, inst.url("/description.xml"))
+    if not resp.closed_without_answer:
+        problems.append(f"outsider {OUTSIDER}: {resp.describe()}")
+    resp = s.curl_from(DEV_A, inst.url("/description.xml"), headers={"Host": "evil.example"})
+    if resp.status != 403:
+        problems.append(f"Host evil.example: {resp.describe()}")
+    resp = s.curl_from(DEV_A, inst.url("/description.xml"),
+                       headers={"Host": f"{HOST_NAME}:{inst.port}"})
+    if resp.status != 200:
+        problems.append(f"Host {HOST_NAME}: {resp.describe()}")
+    resp = s.curl_from(DEV_C, inst.url("/description.xml"))
+    if not resp.closed_without_answer:
+        problems.append(f"blocked {DEV_C}: {resp.describe()}")
+    expect(not problems, "after SIGHUP: " + "; ".join(problems))
+
+
+def check_approval_after_reload(inst):
+    sighup(inst)
+    check_pending_root(inst, DEV_B)
+    resp = ranged(DEV_B, inst.url(inst.paths[BIG[0]]))
+    expect(resp.status == 403, f"after SIGHUP, pending media: {resp.describe()}")
+
+
+def check_limits_after_reload(inst):
+    sighup(inst)
+    streams = Streams(inst)
+    try:
+        expect_playing(streams.get(DEV_A, BIG[0]), f"{DEV_A} {BIG[0]}")
+        expect_playing(streams.get(DEV_B, BIG[1]), f"{DEV_B} {BIG[1]}")
+        expect_503(streams.get(DEV_C, BIG[2]), f"after SIGHUP, {DEV_C} {BIG[2]} (3rd stream)")
+    finally:
+        streams.close_all()
+
+
 # --- the policy instance -------------------------------------------------------------------
 
 def run_policy(ctx, runner):
@@ -794,6 +845,7 @@ def run_policy(ctx, runner):
         runner.run("bad_host_logged_once", check_bad_host_logged, inst)
         runner.run("blocked_logged_once", check_blocked_logged, inst, DEV_C)
         runner.run("private_allow_range_no_warning", check_no_public_warning, inst)
+        runner.run("sighup_keeps_boundary", check_policy_after_reload, inst)
         runner.run("policy_server_alive", lambda: expect(inst.server.running(), "exited"))
     finally:
         stop_instance(inst)
@@ -979,6 +1031,7 @@ def run_approved(ctx, runner):
                    DEV_A)
         runner.run("approve_shows_library_and_streams", check_approve, ctx, inst, DEV_A)
         runner.run("other_device_still_pending", check_pending_root, inst, DEV_B)
+        runner.run("sighup_keeps_approval_mode", check_approval_after_reload, inst)
         runner.run("approved_then_blocked_refused", check_blocked_refused, ctx, inst, DEV_A,
                    DEV_B)
         runner.run("blocked_counter_grows", check_counters, inst, {"blocked": 1})
@@ -1141,6 +1194,7 @@ def run_limits(ctx, runner):
         runner.run("stream_limit_logged", check_limit_logged, inst)
         runner.run("streams_gone_from_status", lambda: expect(
             wait_no_streams(inst), f"streams still listed: {status_streams(inst)}"))
+        runner.run("sighup_keeps_stream_limits", check_limits_after_reload, inst)
         runner.run("limits_server_alive", lambda: expect(inst.server.running(), "exited"))
     finally:
         stop_instance(inst)
