@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import select
 import socket
 import struct
 import subprocess
@@ -15,6 +16,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from . import http as h
@@ -226,7 +228,6 @@ class SourceBrowser:
 
 
 def parse_browse_response(body):
-    import xml.etree.ElementTree as ET  # noqa: PLC0415 - local, small
     root = ET.fromstring(body)
     out = None
     for elem in root.iter():
@@ -314,7 +315,6 @@ def msearch_from(sources, target, server_location_part, mx=1, listen=2.5, unicas
             sock.sendto(request, dest)
         answers = {source: [] for source in sources}
         deadline = time.monotonic() + listen
-        import select  # noqa: PLC0415
         while time.monotonic() < deadline:
             ready, _, _ = select.select(list(socks.values()), [], [],
                                         max(0.01, deadline - time.monotonic()))
