@@ -72,6 +72,7 @@ STREAM_KEYS = ("device_id", "address", "object_id", "title")
 # client cannot drain from a header-only read, and one JPEG.
 BIG = ["Music/big1.wav", "Music/big2.wav", "Music/big3.wav", "Music/big4.wav"]
 JPEG = "Photos/pic.jpg"
+VARIANTS = ("play.ts", "play.mp3")  # conversions: /media/<id>/<variant>
 VIDEO = "Videos/clip.mp4"  # small: only used where the answer is 503 or a short range
 
 
@@ -546,6 +547,22 @@ def check_path_tricks(ctx, inst):
         "/media/~root/.bashrc",
         "/media/%5c..%5c..%5cetc%5cpasswd",
         "/media/%252e%252e%252fetc%252fpasswd",
+        # The conversion URLs /media/<id>/play.ts|play.mp3 and tricks around them.
+        f"/media/{ident}/play.ts/../../../etc/passwd",
+        f"/media/{ident}/play.ts/x",
+        f"/media/{ident}/PLAY.TS",
+        f"/media/{ident}/play.tsx",
+        f"/media/{ident}/play.wav",
+        f"/media/{ident}/play.",
+        f"/media/{ident}/../{ident}/play.ts",
+        f"/media/{ident}.wav/play.ts",
+        f"/media/{ident}//play.ts",
+        "/media//play.ts",
+        "/media/0/play.ts",
+        "/media/-1/play.ts",
+        "/media/0x1/play.ts",
+        "/media/99999999999999999999999999/play.ts",
+        "/media/" + abs_path.lstrip("/") + "/play.ts",
         f"/media/{ident}%2f..%2f..%2fetc%2fpasswd",
     ]
     problems = []
@@ -564,10 +581,11 @@ def check_container_id_404(inst):
     containers = [c.id for c in inst.tree.containers] + ["0"]
     problems = []
     for cid in containers:
-        path = "/media/" + urllib.parse.quote(cid, safe="")
-        resp = ranged(DEV_A, inst.url(path))
-        if resp.status != 404:
-            problems.append(f"container {cid!r} ({path}): {resp.describe()}")
+        quoted = urllib.parse.quote(cid, safe="")
+        for path in (f"/media/{quoted}", f"/media/{quoted}/play.ts", f"/media/{quoted}/play.mp3"):
+            resp = ranged(DEV_A, inst.url(path))
+            if resp.status != 404:
+                problems.append(f"container {cid!r} ({path}): {resp.describe()}")
     expect(not problems, "; ".join(problems))
 
 
@@ -899,6 +917,12 @@ def check_pending_media_403(inst, source):
         resp = s.curl_from(source, inst.url(inst.paths[relpath]), head_only=True)
         if resp.status != 403:
             problems.append(f"HEAD {inst.paths[relpath]}: {resp.describe()}")
+    for relpath in (BIG[0], VIDEO):
+        for variant in VARIANTS:
+            path = f"/media/{media_id(inst, relpath)}/{variant}"
+            resp = ranged(source, inst.url(path))
+            if resp.status != 403:
+                problems.append(f"GET {path}: {resp.describe()}")
     expect(not problems, "; ".join(problems))
 
 
@@ -1069,6 +1093,11 @@ class Streams:
         self.open.append(stream)
         return stream
 
+    def get_path(self, source, path, headers=None):
+        stream = s.HeldStream(source, HOST, self.inst.port, path, headers=headers)
+        self.open.append(stream)
+        return stream
+
     def close(self, stream):
         stream.close()
         if stream in self.open:
@@ -1130,6 +1159,10 @@ def check_limits(ctx, inst):
         vid = streams.get(DEV_C, VIDEO)
         expect_503(vid, f"{DEV_C} video {VIDEO} at the limit (video counts)")
         streams.close(vid)
+        for relpath, variant in ((z, "play.mp3"), (VIDEO, "play.ts")):
+            conv = streams.get_path(DEV_C, f"/media/{media_id(inst, relpath)}/{variant}")
+            expect_503(conv, f"{DEV_C} conversion {relpath} -> {variant} at the limit")
+            streams.close(conv)
         # The active streams show up in the status data.
         active = {(addr, oid) for addr, oid, _st in status_streams(inst)}
         want = {(DEV_A, inst.ids[x]), (DEV_B, inst.ids[y])}
@@ -1210,6 +1243,10 @@ def check_one_per_title(inst):
     try:
         expect_playing(streams.get(DEV_A, x), f"{DEV_A} {x}")
         expect_503(streams.get(DEV_B, x), f"{DEV_B} {x} while {DEV_A} plays it")
+        for variant in VARIANTS:
+            conv = streams.get_path(DEV_B, f"/media/{media_id(inst, x)}/{variant}")
+            expect_503(conv, f"{DEV_B} {x} as {variant} while {DEV_A} plays it")
+            streams.close(conv)
         expect_playing(streams.get(DEV_B, y), f"{DEV_B} {y} (another title)")
         second = streams.get(DEV_A, x, headers={"Range": "bytes=1000-"})
         expect(second.status == 206, f"{DEV_A} {x}, second (ranged) connection: "
