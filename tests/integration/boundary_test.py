@@ -1316,7 +1316,19 @@ def run_own_address(ctx, runner):
 
 # --- main ----------------------------------------------------------------------------------
 
+def check_binary_runs(ctx):
+    try:
+        proc = subprocess.run([ctx.binary, "--version"], stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=10, check=False)
+    except OSError as exc:
+        expect(False, f"cannot run {ctx.binary}: {exc}")
+    expect(proc.returncode == 0, f"{ctx.binary} --version exited {proc.returncode}: "
+                                 f"{(proc.stdout + proc.stderr).strip()[:200]}")
+
+
 def run_all(ctx, runner):
+    if not runner.run("hearth_runs", check_binary_runs, ctx):
+        return
     if not runner.run("corpus_built", check_corpus, ctx):
         return
     runner.run("options_valid_values_accepted", check_good_values, ctx)
