@@ -171,7 +171,7 @@ class Hearth(Server):
             out = f.read().strip().splitlines()
         if p.returncode != 0:
             raise RuntimeError(f"hearth --scan-only exited {p.returncode}: {out[-5:]}")
-        self.notes.append("scan summary: " + (out[-1] if out else "(none)"))
+        self.notes.append("scan summary (last rep): " + (out[-1] if out else "(none)"))
         res = dict(wall=wall, cpu=ru.ru_utime + ru.ru_stime, rss_kib=ru.ru_maxrss,
                    db_bytes=path_bytes(self.db, self.db + "-wal", self.db + "-shm"))
         # 2. serve from the same database; it rescans an unchanged tree at start: wait for quiet
@@ -377,8 +377,8 @@ ROWS = [
     ("browse_cpu_us_per_req", "Browse 50: server CPU per request (µs)", "{:.0f}", "low", "median"),
     ("browse_body_bytes", "Browse 50: response body (bytes)", "{:.0f}", None, "median"),
     ("items_per_browse", "Browse 50: items returned", "{:.0f}", None, "median"),
-    ("browse_bad", "Browse: bad responses (non-2xx or no DIDL item), all reps", "{:.0f}", "low", "sum"),
-    ("browse_socket_errors", "Browse: socket errors, all reps", "{:.0f}", "low", "sum"),
+    ("browse_bad", "Browse: bad responses (non-2xx or no DIDL item), all reps", "{:.0f}", None, "sum"),
+    ("browse_socket_errors", "Browse: socket errors, all reps", "{:.0f}", None, "sum"),
     ("serve_hwm_kib", "Serving process peak RSS after load (MiB)", "mib", "low", "median"),
     ("stream_mibps", "Stream 1 GiB file (MiB/s)", "{:.0f}", "high", "median"),
 ]
@@ -404,17 +404,18 @@ def aggregate(runs: list, key: str, how: str):
 def report(results: dict, names: list, meta: dict) -> str:
     peers = [n for n in names if n != "Hearth"]
     has_h = "Hearth" in names
-    head = ["Figure"] + names + ([f"Hearth/{p}" for p in peers] if has_h else [])
+    head = ["Figure", "better"] + names + ([f"Hearth/{p}" for p in peers] if has_h else [])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for key, label, f, better, how in ROWS:
         vals = {n: aggregate(results[n], key, how) for n in names}
         if all(v is None for v in vals.values()):
             continue
-        row = [label.format(**meta)] + [fmt(vals[n], f) for n in names]
+        row = [label.format(**meta), {"low": "lower", "high": "higher"}.get(better, "")]
+        row += [fmt(vals[n], f) for n in names]
         if has_h:
             for p in peers:
                 h, q = vals["Hearth"], vals[p]
-                row.append(f"{h / q:.2f}" if h is not None and q else "n/a")
+                row.append(f"{h / q:.2f}" if better and h is not None and q else "")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -478,9 +479,8 @@ def main():
                 r = {"error": str(e)}
             results.setdefault(srv.name, []).append(r)
             for n in srv.notes:
-                notes.setdefault(srv.name, [])
-                if n not in notes[srv.name]:
-                    notes[srv.name].append(n)
+                kind_notes = notes.setdefault(srv.name, {})
+                kind_notes[n.split(":")[0] if n.startswith("scan summary") else n] = n
             log("  " + ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
                                  for k, v in r.items() if not isinstance(v, dict)))
 
@@ -514,7 +514,7 @@ def main():
         errs = [r["error"] for r in results[n] if "error" in r]
         conts = sorted({r["container"] for r in results[n] if "container" in r})
         md.append(f"- {n}: Browse container {', '.join(conts) or 'n/a'}"
-                  + "".join(f"; {x}" for x in notes.get(n, [])) + "".join(f"; ERROR: {e}" for e in errs))
+                  + "".join(f"; {x}" for x in notes.get(n, {}).values()) + "".join(f"; ERROR: {e}" for e in errs))
     md += ["", "Raw runs:", "", "```json", json.dumps(results, indent=1, default=str), "```", ""]
     os.makedirs(a.out, exist_ok=True)
     path = os.path.join(a.out, f"results-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}.md")
