@@ -1,7 +1,7 @@
 // hearth: parse options → Config → App. Everything else lives in hearth_core.
 #include "hearth/app/app.hpp"
 #include "hearth/config/config.hpp"
-#include "hearth/db/sqlite.hpp"
+#include "hearth/devices/cli.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 
@@ -10,6 +10,15 @@
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "devices") {
+        try {
+            return hearth::devices::run_cli({args.begin() + 1, args.end()},
+                                            hearth::Environment::from_process(), std::cout, std::cerr);
+        } catch (const std::exception& e) {
+            std::cerr << "hearth devices: " << e.what() << "\n";
+            return 1;
+        }
+    }
     auto parsed = hearth::parse_options(args, hearth::Environment::from_process());
     if (!parsed.config) {
         (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.output;

@@ -5,11 +5,15 @@
 #include "hearth/daemon/notify.hpp"
 #include "hearth/db/migrations.hpp"
 #include "hearth/db/objects.hpp"
+#include "hearth/devices/registry.hpp"
+#include "hearth/devices/streams.hpp"
 #include "hearth/http/media.hpp"
 #include "hearth/library/scanner.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/net/lan_policy.hpp"
+#include "hearth/net/refusals.hpp"
 #include "hearth/ssdp/server.hpp"
+#include "hearth/status/status_json.hpp"
 #include "hearth/upnp/description.hpp"
 #include "hearth/upnp/gena.hpp"
 #include "hearth/util/log.hpp"
@@ -109,17 +113,33 @@ std::string content_type_for(std::string_view path) {
 } // namespace
 
 struct App::State {
+    State(const Config& config, const std::vector<net::Interface>& interfaces, Identity id, std::string desc)
+        : identity(std::move(id)), description(std::move(desc)), readers(config.db_path),
+          policy(interfaces, config.allow, host_names(config)),
+          devices(config.db_path, config.require_approval ? devices::Mode::approved : devices::Mode::open),
+          streams({config.max_streams, config.max_streams_per_device, config.one_stream_per_title}) {}
+
+    static std::vector<std::string> host_names(const Config& config) {
+        auto names = config.host_names;
+        char host[256] = {};
+        if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') {
+            names.emplace_back(host);
+            names.push_back(std::string(host) + ".local");
+        }
+        return names;
+    }
+
     Identity identity;
     std::string description;
     db::ReaderPool readers;
+    net::LanPolicy policy;
+    net::Refusals refusals;
+    devices::Registry devices;
+    devices::Streams streams;
     cds::ContentDirectory content_directory{readers};
     cms::ConnectionManager connection_manager{readers};
     upnp::Eventing eventing;
     std::atomic<bool> stop_scan{false};
-    std::atomic<bool> scanning{false};
-
-    State(Identity id, std::string desc, fs::path db_path)
-        : identity(std::move(id)), description(std::move(desc)), readers(std::move(db_path)) {}
 };
 
 App::App(Config config, std::vector<net::Interface> interfaces)
@@ -138,7 +158,7 @@ int App::scan_only(const Config& config) {
     return 0;
 }
 
-http::Response App::handle_control(const http::Request& request) {
+http::Response App::handle_control(const http::Request& request, bool restricted) {
     if (request.method != "POST")
         return http::Response::text(405, "Method not allowed\n").header("Allow", "POST");
     const upnp::ActionTable* table = nullptr;
@@ -152,8 +172,8 @@ http::Response App::handle_control(const http::Request& request) {
     } else {
         return http::Response::text(404, "Not found\n");
     }
-    upnp::RequestContext ctx{"http://" + net::to_string(request.local.sin_addr) + ":" +
-                             std::to_string(config_.port)};
+    upnp::RequestContext ctx{
+        "http://" + net::to_string(request.local.sin_addr) + ":" + std::to_string(config_.port), restricted};
     auto outcome = table->invoke(type, request.body, ctx);
     auto r =
         http::Response::text(outcome.http_status, std::move(outcome.body), "text/xml; charset=\"utf-8\"");
@@ -161,10 +181,56 @@ http::Response App::handle_control(const http::Request& request) {
     return r;
 }
 
+std::optional<http::Response> App::refuse_device(const http::Request& request, bool& restricted) {
+    restricted = false;
+    const in_addr client = request.client.sin_addr;
+    if (!state_->policy.host_is_ours(request.header("Host"))) {
+        state_->refusals.record(net::Refusal::bad_host, client, request.method + " " + request.path);
+        return http::Response::text(403, "Forbidden: this server is not reached by that name\n");
+    }
+    if (state_->policy.is_host(client)) return std::nullopt; // the owner's own machine
+    auto device = state_->devices.seen(client, request.header("User-Agent"),
+                                       devices::name_from_headers(request.header("FriendlyName.DLNA.ORG"),
+                                                                  request.header("X-AV-Client-Info")));
+    if (device.status == devices::Status::blocked) {
+        state_->refusals.record(net::Refusal::blocked, client, request.method + " " + request.path);
+        http::Response drop;
+        drop.drop_connection = true;
+        return drop;
+    }
+    restricted = !state_->devices.may_browse(device.status);
+    if (restricted && request.path.starts_with("/media/")) {
+        state_->refusals.record(net::Refusal::pending, client, "stream");
+        return http::Response::text(403, "This device is waiting for the owner's approval\n");
+    }
+    return std::nullopt;
+}
+
+std::variant<std::shared_ptr<void>, http::Response> App::admit_stream(const http::Request& request,
+                                                                      const db::ObjectRow& object) {
+    const in_addr client = request.client.sin_addr;
+    devices::ActiveStream wanted{-1, "this computer", net::to_string(client), object.id, object.title, 0};
+    if (!state_->policy.is_host(client)) {
+        auto device = state_->devices.seen(client, request.header("User-Agent"), std::nullopt);
+        wanted.device_id = device.id;
+        wanted.device_label = device.label;
+    }
+    auto started = state_->streams.start(wanted);
+    if (auto* lease = std::get_if<devices::Streams::Lease>(&started)) return std::move(*lease);
+    auto reason = std::get<net::Refusal>(started);
+    state_->refusals.record(reason, client, "stream of '" + object.title + "' to " + wanted.device_label);
+    return http::Response::text(503, "Too many streams; try again later\n").header("Retry-After", "30");
+}
+
 http::Response App::handle(const http::Request& request) {
+    bool restricted = false;
+    if (auto refusal = refuse_device(request, restricted)) return std::move(*refusal);
     const auto& path = request.path;
-    if (path.starts_with("/media/")) return http::serve_media(request, state_->readers);
-    if (path.starts_with("/control/")) return handle_control(request);
+    if (path.starts_with("/media/")) {
+        return http::serve_media(request, state_->readers,
+                                 [&](const db::ObjectRow& o) { return admit_stream(request, o); });
+    }
+    if (path.starts_with("/control/")) return handle_control(request, restricted);
     if (path.starts_with("/event/")) return state_->eventing.handle(request);
     if (request.method != "GET" && request.method != "HEAD") {
         return http::Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
@@ -176,6 +242,12 @@ http::Response App::handle(const http::Request& request) {
         auto data = resources::find(file);
         if (!data || file.find("..") != std::string::npos) return http::Response::text(404, "Not found\n");
         return http::Response::text(200, std::string(*data), content_type_for(path));
+    }
+    if (path == "/status.json") {
+        auto json = status::status_json(
+            {config_.friendly_name, state_->refusals, state_->devices.snapshot(), state_->streams.active()});
+        return http::Response::text(200, std::move(json), "application/json")
+            .header("Cache-Control", "no-store");
     }
     if (path == "/") {
         auto reader = state_->readers.acquire();
@@ -189,12 +261,32 @@ http::Response App::handle(const http::Request& request) {
     return http::Response::text(404, "Not found\n");
 }
 
+bool App::admit_connection(in_addr client, std::string_view what) {
+    if (!state_->policy.allows(client)) {
+        state_->refusals.record(net::Refusal::outsider, client, what);
+        return false;
+    }
+    if (state_->devices.is_blocked(client)) {
+        state_->refusals.record(net::Refusal::blocked, client, what);
+        return false;
+    }
+    return true;
+}
+
 int App::run() {
     ensure_parent_dir(config_.db_path);
     media::quiet_libav();
     auto identity = load_identity(config_.db_path);
     upnp::DeviceInfo info{config_.friendly_name, identity.uuid, upnp::config_id_for(config_.friendly_name)};
-    state_ = std::make_unique<State>(identity, upnp::device_description(info), config_.db_path);
+    state_ = std::make_unique<State>(config_, interfaces_, identity, upnp::device_description(info));
+    for (const auto& range : config_.allow) {
+        if (!net::is_private_range(range)) {
+            log::warning(
+                "--allow ", range.text(), "/", range.prefix_length,
+                " includes public internet addresses: anyone there may browse and stream this library");
+        }
+    }
+    state_->devices.start();
 
     state_->eventing.add_service("/event/ContentDirectory", [this] {
         auto reader = state_->readers.acquire();
@@ -209,10 +301,9 @@ int App::run() {
     });
     state_->eventing.start();
 
-    auto policy = net::LanPolicy::for_interfaces(interfaces_);
     http::Server http(
         config_.port, [this](const http::Request& r) { return handle(r); },
-        [policy](const sockaddr_in& client) { return policy.allows(client.sin_addr); }, 4);
+        [this](const sockaddr_in& client) { return admit_connection(client.sin_addr, "connection"); }, 4);
     http.start();
 
     ssdp::Identity ssdp_id{identity.uuid,
@@ -221,7 +312,9 @@ int App::run() {
                            server_header(),
                            identity.boot_id,
                            info.config_id};
-    ssdp::Server ssdp(ssdp_id, interfaces_, policy, config_.port);
+    ssdp::Server ssdp(
+        ssdp_id, interfaces_, [this](in_addr from) { return admit_connection(from, "SSDP search"); },
+        config_.port);
     ssdp.start();
     for (const auto& i : interfaces_) {
         log::info("serving on ", i.name, " at http://", i.ipv4.front().text(), ":", config_.port, "/");
@@ -255,6 +348,7 @@ int App::run() {
     http.stop();
     scanner_thread.join();
     state_->eventing.stop();
+    state_->devices.stop();
     return 0;
 }
 

@@ -37,7 +37,7 @@ std::string transfer_mode(std::string_view requested, bool is_image) {
     return is_image ? "Interactive" : "Streaming";
 }
 
-Response serve_media(const Request& request, db::ReaderPool& readers) {
+Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit) {
     if (request.method != "GET" && request.method != "HEAD") {
         return Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
     }
@@ -69,6 +69,14 @@ Response serve_media(const Request& request, db::ReaderPool& readers) {
         r.header("contentFeatures.dlna.org", media::content_features(object->dlna_profile, image));
     }
     auto range = request.has_header("Range") ? parse_range(request.header("Range"), size) : RangeResult{};
+    if (request.method == "GET" && !image && range.outcome != RangeOutcome::unsatisfiable) {
+        auto admitted = admit(*object);
+        if (auto* refusal = std::get_if<Response>(&admitted)) {
+            ::close(fd);
+            return std::move(*refusal);
+        }
+        r.keep_alive = std::get<std::shared_ptr<void>>(std::move(admitted));
+    }
     switch (range.outcome) {
     case RangeOutcome::unsatisfiable:
         ::close(fd);

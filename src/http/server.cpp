@@ -46,6 +46,7 @@ namespace {
 struct PendingRequest {
     std::string body;
     bool too_large = false;
+    std::shared_ptr<void> keep_alive; // released when libmicrohttpd reports the request completed
 };
 
 MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char* value) {
@@ -54,7 +55,12 @@ MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char*
     return MHD_YES;
 }
 
-MHD_Result queue(MHD_Connection* connection, Response&& r) {
+MHD_Result queue(MHD_Connection* connection, Response&& r, PendingRequest* pending = nullptr) {
+    if (r.drop_connection) {
+        if (r.file) ::close(r.file->fd);
+        return MHD_NO;
+    }
+    if (pending != nullptr) pending->keep_alive = std::move(r.keep_alive);
     MHD_Response* response = nullptr;
     if (r.file) {
         response = MHD_create_response_from_fd_at_offset64(r.file->length, r.file->fd,
@@ -115,7 +121,7 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
     if (pending->too_large) return queue(connection, Response::text(413, "Request body too large\n"));
     Request req = make_request(connection, url, method, *pending);
     try {
-        return queue(connection, impl->handler(req));
+        return queue(connection, impl->handler(req), pending);
     } catch (const std::exception& e) {
         log::error("internal error answering ", req.method, " ", req.path, ": ", e.what());
         return queue(connection, Response::text(500, "Internal error\n"));

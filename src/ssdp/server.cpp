@@ -63,12 +63,13 @@ struct Outgoing {
 } // namespace
 
 struct Server::Impl {
-    Impl(Identity id, std::vector<net::Interface> ifaces, net::LanPolicy lan, std::uint16_t port)
-        : identity(std::move(id)), interfaces(std::move(ifaces)), policy(std::move(lan)), http_port(port) {}
+    Impl(Identity id, std::vector<net::Interface> ifaces, Admission admission, std::uint16_t port)
+        : identity(std::move(id)), interfaces(std::move(ifaces)), may_answer(std::move(admission)),
+          http_port(port) {}
 
     Identity identity;
     std::vector<net::Interface> interfaces;
-    net::LanPolicy policy;
+    Admission may_answer;
     std::uint16_t http_port;
     Fd listener;
     Fd wake{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
@@ -189,7 +190,7 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
         }
         const net::Interface* iface = interface_by_index(ifindex);
         auto search = parse_search(std::string_view(buf, static_cast<std::size_t>(n)));
-        if (!search || iface == nullptr || !policy.allows(from.sin_addr)) {
+        if (!search || iface == nullptr || !may_answer(from.sin_addr)) {
             ++ignored;
             continue;
         }
@@ -238,10 +239,10 @@ void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::u
     send_byebye();
 }
 
-Server::Server(Identity identity, std::vector<net::Interface> interfaces, net::LanPolicy policy,
+Server::Server(Identity identity, std::vector<net::Interface> interfaces, Admission may_answer,
                std::uint16_t http_port)
-    : impl_(
-          std::make_unique<Impl>(std::move(identity), std::move(interfaces), std::move(policy), http_port)) {}
+    : impl_(std::make_unique<Impl>(std::move(identity), std::move(interfaces), std::move(may_answer),
+                                   http_port)) {}
 
 Server::~Server() {
     stop();

@@ -2,10 +2,15 @@
 // The composition root: owns every subsystem, starts them in dependency order and stops them in reverse.
 // Threads: run() on the main thread; HTTP pool threads call handle(); the scanner and SSDP have their own.
 #include "hearth/config/config.hpp"
+#include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
 #include "hearth/net/interfaces.hpp"
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 namespace hearth {
@@ -27,7 +32,14 @@ class App {
   private:
     struct State;
     http::Response handle(const http::Request& request);
-    http::Response handle_control(const http::Request& request);
+    http::Response handle_control(const http::Request& request, bool restricted);
+    /// The household boundary at accept time (HTTP) or receipt (SSDP). Any thread.
+    bool admit_connection(in_addr client, std::string_view what);
+    /// The boundary per request: Host check, device record, blocked/pending devices. Pool threads.
+    std::optional<http::Response> refuse_device(const http::Request& request, bool& restricted);
+    /// Stream limits for an audio/video GET. Pool threads.
+    std::variant<std::shared_ptr<void>, http::Response> admit_stream(const http::Request& request,
+                                                                     const db::ObjectRow& object);
 
     Config config_;
     std::vector<net::Interface> interfaces_;

@@ -1,6 +1,7 @@
 #pragma once
 // The validated, immutable configuration. Built once by parse_options(); nothing reads raw options
 // afterwards.
+#include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 
 #include <cstdint>
@@ -21,6 +22,12 @@ struct Config {
     std::vector<std::string> interfaces; ///< empty: every up, multicast-capable, non-loopback interface
     std::uint16_t port = kDefaultPort;
     std::string friendly_name;
+    std::vector<net::Ipv4Address> allow; ///< empty: the subnets of the chosen interfaces
+    std::vector<std::string> host_names; ///< extra names the Host header may carry
+    bool require_approval = false;       ///< --devices approved: new devices wait for the owner
+    unsigned max_streams = 6;
+    unsigned max_streams_per_device = 3;
+    bool one_stream_per_title = false;
     log::Level log_level = log::Level::info;
     bool scan_only = false;
 };

@@ -4,7 +4,10 @@
 #include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
 
+#include <functional>
+#include <memory>
 #include <optional>
+#include <variant>
 
 namespace hearth::http {
 
@@ -15,6 +18,10 @@ std::optional<std::int64_t> media_object_id(std::string_view path);
 /// else the default (Streaming for audio/video, Interactive for images).
 std::string transfer_mode(std::string_view requested, bool is_image);
 
-Response serve_media(const Request& request, db::ReaderPool& readers);
+/// Decides whether an audio/video GET may start streaming: a lease to hold while it streams, or the refusal
+/// to send instead.
+using StreamAdmission = std::function<std::variant<std::shared_ptr<void>, Response>(const db::ObjectRow&)>;
+
+Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit);
 
 } // namespace hearth::http

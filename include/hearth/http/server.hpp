@@ -39,6 +39,10 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     std::optional<FileBody> file; ///< when set, the body is these bytes of the file, sent with sendfile
+    /// Kept until the response is fully sent or the client has gone (e.g. a stream slot).
+    std::shared_ptr<void> keep_alive;
+    /// Close the connection without answering (refusals that must not reveal a server).
+    bool drop_connection = false;
 
     static Response text(int status, std::string body,
                          std::string content_type = "text/plain; charset=utf-8");

@@ -1,11 +1,11 @@
 #pragma once
 // The SSDP advertiser and search responder. Runs its own thread (start/stop from the main thread only).
 #include "hearth/net/interfaces.hpp"
-#include "hearth/net/lan_policy.hpp"
 #include "hearth/ssdp/messages.hpp"
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -14,7 +14,9 @@ namespace hearth::ssdp {
 
 class Server {
   public:
-    Server(Identity identity, std::vector<net::Interface> interfaces, net::LanPolicy policy,
+    /// may_answer decides whether a search from this address is answered (called on the SSDP thread).
+    using Admission = std::function<bool(in_addr)>;
+    Server(Identity identity, std::vector<net::Interface> interfaces, Admission may_answer,
            std::uint16_t http_port);
     ~Server();
     Server(const Server&) = delete;

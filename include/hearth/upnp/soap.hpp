@@ -65,6 +65,8 @@ using OutArgs = std::vector<std::pair<std::string, std::string>>;
 /// What a handler may know about the request besides its arguments.
 struct RequestContext {
     std::string base_url; ///< "http://<our address on this connection>:<port>"
+    /// The device is waiting for the owner's approval: it sees only a note saying so, not the library.
+    bool restricted = false;
 };
 
 /// The response envelope; argument values are XML-escaped here.
