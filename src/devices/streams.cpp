@@ -23,8 +23,8 @@ std::variant<Streams::Lease, net::Refusal> Streams::start(const ActiveStream& wa
         it->second.connections = 0;
     }
     ++it->second.connections;
-    // The lease owns nothing; its deleter gives the connection back.
-    return Lease(static_cast<void*>(nullptr), [this, key](void*) { release(key); });
+    // The lease points at this tracker and owns nothing; its deleter gives the connection back.
+    return Lease(static_cast<void*>(this), [this, key](void*) { release(key); });
 }
 
 void Streams::release(const Key& key) {
