@@ -20,6 +20,7 @@
 #include "hearth/util/resources.hpp"
 #include "hearth/util/strings.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <atomic>
 #include <csignal>
@@ -52,6 +53,12 @@ std::string random_uuid() {
                   b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
                   b[14], b[15]);
     return out;
+}
+
+std::string random_token() {
+    auto uuid = random_uuid();
+    uuid.erase(std::remove(uuid.begin(), uuid.end(), '-'), uuid.end());
+    return uuid + random_uuid().substr(0, 8);
 }
 
 struct Identity {
@@ -104,6 +111,18 @@ http::Response xml(std::string body) {
     return http::Response::text(200, std::move(body), "text/xml; charset=\"utf-8\"");
 }
 
+std::string status_page(const std::string& name, const std::string& token) {
+    std::string html(*resources::find("src/status/status.html"));
+    auto put = [&](std::string_view key, const std::string& value) {
+        for (auto pos = html.find(key); pos != std::string::npos; pos = html.find(key, pos + value.size())) {
+            html.replace(pos, key.size(), value);
+        }
+    };
+    put("@NAME@", xml_escape(name));
+    put("@TOKEN@", token);
+    return html;
+}
+
 std::string content_type_for(std::string_view path) {
     if (path.ends_with(".png")) return "image/png";
     if (path.ends_with(".jpg")) return "image/jpeg";
@@ -139,7 +158,13 @@ struct App::State {
     cds::ContentDirectory content_directory{readers};
     cms::ConnectionManager connection_manager{readers};
     upnp::Eventing eventing;
+    library::ScanProgress scan_progress;
     std::atomic<bool> stop_scan{false};
+    const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    /// Proves that a device action comes from our own status page (it is embedded there, and cross-site pages
+    /// can neither read it nor send custom headers without a CORS preflight we never grant).
+    const std::string action_token = random_token();
+    std::string status_page;
 };
 
 App::App(Config config, std::vector<net::Interface> interfaces)
@@ -181,14 +206,17 @@ http::Response App::handle_control(const http::Request& request, bool restricted
     return r;
 }
 
-std::optional<http::Response> App::refuse_device(const http::Request& request, bool& restricted) {
-    restricted = false;
+std::optional<http::Response> App::refuse_device(const http::Request& request, Visitor& visitor) {
+    visitor = {};
     const in_addr client = request.client.sin_addr;
     if (!state_->policy.host_is_ours(request.header("Host"))) {
         state_->refusals.record(net::Refusal::bad_host, client, request.method + " " + request.path);
         return http::Response::text(403, "Forbidden: this server is not reached by that name\n");
     }
-    if (state_->policy.is_host(client)) return std::nullopt; // the owner's own machine
+    if (state_->policy.is_host(client)) { // the owner's own machine
+        visitor.can_manage = true;
+        return std::nullopt;
+    }
     auto device = state_->devices.seen(client, request.header("User-Agent"),
                                        devices::name_from_headers(request.header("FriendlyName.DLNA.ORG"),
                                                                   request.header("X-AV-Client-Info")));
@@ -198,8 +226,10 @@ std::optional<http::Response> App::refuse_device(const http::Request& request, b
         drop.drop_connection = true;
         return drop;
     }
-    restricted = !state_->devices.may_browse(device.status);
-    if (restricted && request.path.starts_with("/media/")) {
+    visitor.restricted = !state_->devices.may_browse(device.status);
+    visitor.can_manage = device.status == devices::Status::approved;
+    if (visitor.restricted && (request.path.starts_with("/media/") || request.path.starts_with("/devices/") ||
+                               request.path == "/status.json")) {
         state_->refusals.record(net::Refusal::pending, client, "stream");
         return http::Response::text(403, "This device is waiting for the owner's approval\n");
     }
@@ -223,14 +253,15 @@ std::variant<std::shared_ptr<void>, http::Response> App::admit_stream(const http
 }
 
 http::Response App::handle(const http::Request& request) {
-    bool restricted = false;
-    if (auto refusal = refuse_device(request, restricted)) return std::move(*refusal);
+    Visitor visitor;
+    if (auto refusal = refuse_device(request, visitor)) return std::move(*refusal);
     const auto& path = request.path;
     if (path.starts_with("/media/")) {
         return http::serve_media(request, state_->readers,
                                  [&](const db::ObjectRow& o) { return admit_stream(request, o); });
     }
-    if (path.starts_with("/control/")) return handle_control(request, restricted);
+    if (path.starts_with("/control/")) return handle_control(request, visitor.restricted);
+    if (path.starts_with("/devices/")) return device_action(request, visitor);
     if (path.starts_with("/event/")) return state_->eventing.handle(request);
     if (request.method != "GET" && request.method != "HEAD") {
         return http::Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
@@ -244,21 +275,69 @@ http::Response App::handle(const http::Request& request) {
         return http::Response::text(200, std::string(*data), content_type_for(path));
     }
     if (path == "/status.json") {
-        auto json = status::status_json(
-            {config_.friendly_name, state_->refusals, state_->devices.snapshot(), state_->streams.active()});
-        return http::Response::text(200, std::move(json), "application/json")
+        return http::Response::text(200, status::status_json(snapshot(visitor.can_manage)),
+                                    "application/json")
             .header("Cache-Control", "no-store");
     }
     if (path == "/") {
-        auto reader = state_->readers.acquire();
-        auto root = reader->get(db::kRootId);
-        std::string body = "<!doctype html><meta charset=utf-8><title>" + xml_escape(config_.friendly_name) +
-                           "</title><h1>" + xml_escape(config_.friendly_name) +
-                           "</h1><p>Hearth " HEARTH_VERSION " is sharing " +
-                           std::to_string(root ? root->child_count : 0) + " media folders.</p>";
-        return http::Response::text(200, body, "text/html; charset=utf-8");
+        if (visitor.restricted) {
+            return http::Response::text(
+                200,
+                "<!doctype html><meta charset=utf-8><p>This device is waiting for the "
+                "owner's approval.</p>",
+                "text/html; charset=utf-8");
+        }
+        return http::Response::text(200, state_->status_page, "text/html; charset=utf-8")
+            .header("Cache-Control", "no-store")
+            .header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self'; "
+                                               "style-src 'unsafe-inline'; frame-ancestors 'none'")
+            .header("X-Frame-Options", "DENY");
     }
     return http::Response::text(404, "Not found\n");
+}
+
+status::Snapshot App::snapshot(bool can_manage) {
+    status::Snapshot snap{config_.friendly_name, state_->refusals, state_->devices.snapshot(),
+                          state_->streams.active(), {}, {}};
+    {
+        auto reader = state_->readers.acquire();
+        snap.library = reader->library_counts();
+    }
+    const auto& p = state_->scan_progress;
+    static const char* kPhases[] = {"idle", "walking", "probing", "finished"};
+    snap.scan = {kPhases[p.phase.load() & 3], p.folders.load(), p.to_probe.load(), p.probed.load(),
+                 p.seconds.load()};
+    snap.uptime_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - state_->started)
+            .count();
+    snap.approval_required = config_.require_approval;
+    snap.can_manage = can_manage;
+    return snap;
+}
+
+// POST /devices/<id>/approve|block from the status page: only the owner's machine or an approved device,
+// only with the page's token, and never from another origin.
+http::Response App::device_action(const http::Request& request, const Visitor& visitor) {
+    if (request.method != "POST")
+        return http::Response::text(405, "Method not allowed\n").header("Allow", "POST");
+    auto parts = split(std::string_view(request.path).substr(9), '/');
+    auto id = parts.size() == 2 ? parse_uint(parts[0]) : std::nullopt;
+    if (!id || (parts[1] != "approve" && parts[1] != "block"))
+        return http::Response::text(404, "Not found\n");
+    auto origin = request.header("Origin");
+    bool same_origin = origin.empty() || origin == "http://" + std::string(request.header("Host"));
+    if (!visitor.can_manage || !same_origin || request.header("X-Hearth-Token") != state_->action_token) {
+        log::warning("refused device change from ", net::to_string(request.client.sin_addr),
+                     same_origin ? ": not allowed to manage devices, or no valid token"
+                                 : ": cross-site request");
+        return http::Response::text(403, "Forbidden\n");
+    }
+    auto status = parts[1] == "approve" ? devices::Status::approved : devices::Status::blocked;
+    if (!state_->devices.set_status(static_cast<std::int64_t>(*id), status))
+        return http::Response::text(404, "No such device\n");
+    log::info("device ", *id, " ", devices::status_name(status), " from the status page by ",
+              net::to_string(request.client.sin_addr));
+    return http::Response::text(200, "{\"ok\":true}\n", "application/json");
 }
 
 bool App::admit_connection(in_addr client, std::string_view what) {
@@ -286,6 +365,7 @@ int App::run() {
                 " includes public internet addresses: anyone there may browse and stream this library");
         }
     }
+    state_->status_page = status_page(config_.friendly_name, state_->action_token);
     state_->devices.start();
 
     state_->eventing.add_service("/event/ContentDirectory", [this] {
@@ -326,7 +406,7 @@ int App::run() {
                                  std::max(1U, std::thread::hardware_concurrency()));
         daemon::notify_status("Scanning the media folders");
         try {
-            auto summary = scanner.run(state_->stop_scan);
+            auto summary = scanner.run(state_->stop_scan, &state_->scan_progress);
             log::info("scan finished: ", summary.line());
             state_->eventing.state_changed();
             daemon::notify_status("Serving; " + std::to_string(summary.indexed()) + " files indexed");

@@ -91,6 +91,16 @@ std::vector<FormatRow> ObjectReader::formats() {
     return out;
 }
 
+std::vector<KindCount> ObjectReader::library_counts() {
+    auto stmt = db_.prepare(
+        "SELECT CASE WHEN is_container THEN 'folders' WHEN upnp_class LIKE 'object.item.videoItem%' THEN 'video' "
+        "WHEN upnp_class LIKE 'object.item.audioItem%' THEN 'music' ELSE 'pictures' END AS kind, "
+        "COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY kind ORDER BY kind");
+    std::vector<KindCount> out;
+    while (stmt.step()) out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
+    return out;
+}
+
 ReaderPool::Lease ReaderPool::acquire() {
     {
         std::lock_guard lock(mutex_);

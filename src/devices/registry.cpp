@@ -224,6 +224,15 @@ std::vector<Device> Registry::snapshot() const {
     return out;
 }
 
+bool Registry::set_status(std::int64_t id, Status status) {
+    {
+        std::lock_guard store_lock(store_mutex_);
+        if (!store_.set_status(id, status)) return false;
+    }
+    reload();
+    return true;
+}
+
 void Registry::reload() {
     std::vector<Device> rows;
     {

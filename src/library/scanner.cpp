@@ -448,6 +448,18 @@ class Walk {
     std::vector<Pending> pending_;
 };
 
+void record_probe(Writer& writer, const Probed& p, ScanSummary& summary) {
+    if (const auto* info = std::get_if<media::MediaInfo>(&p.result)) {
+        writer.put_item(*p.file, *info);
+        ++(p.file->existing_id ? summary.updated : summary.added);
+        return;
+    }
+    const auto& reason = std::get<media::ProbeError>(p.result).reason;
+    log::warning("skipping ", p.file->path.string(), ": ", reason);
+    ++summary.skipped[reason_group(reason)];
+    writer.put_skipped(*p.file, reason);
+}
+
 void log_progress(std::size_t done, std::size_t total, Clock::time_point start) {
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
     log::info("scan: probed ", done, "/", total, " new or changed files, ",
@@ -460,29 +472,32 @@ Scanner::Scanner(fs::path db_path, std::vector<fs::path> roots, unsigned probe_t
     : db_path_(std::move(db_path)), roots_(std::move(roots)),
       probe_threads_(probe_threads == 0 ? 1 : probe_threads) {}
 
-ScanSummary Scanner::run(const std::atomic<bool>& stop) {
+ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) {
     const auto start = Clock::now();
+    ScanProgress unused;
+    ScanProgress& p = progress ? *progress : unused;
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    p.phase = ScanProgress::walking;
+    p.probed = 0;
+    p.to_probe = 0;
     ScanSummary summary;
     Writer writer(db_path_);
     auto pending = Walk(writer, roots_, summary).run(stop);
     writer.flush();
-    log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
-              pending.size(), " to probe");
+    log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ", pending.size(),
+              " to probe");
+    p.folders = summary.folders;
+    p.to_probe = static_cast<std::int64_t>(pending.size());
+    p.phase = ScanProgress::probing;
     {
         ProbePool pool(pending, probe_threads_, stop);
         auto last_report = Clock::now();
         std::size_t done = 0;
-        while (auto p = pool.next()) {
+        while (auto probed = pool.next()) {
             ++done;
-            if (auto* info = std::get_if<media::MediaInfo>(&p->result)) {
-                writer.put_item(*p->file, *info);
-                ++(p->file->existing_id ? summary.updated : summary.added);
-            } else {
-                const auto& reason = std::get<media::ProbeError>(p->result).reason;
-                log::warning("skipping ", p->file->path.string(), ": ", reason);
-                ++summary.skipped[reason_group(reason)];
-                writer.put_skipped(*p->file, reason);
-            }
+            record_probe(writer, *probed, summary);
+            p.probed = static_cast<std::int64_t>(done);
+            p.seconds = elapsed();
             if (Clock::now() - last_report > std::chrono::seconds(2)) {
                 log_progress(done, pending.size(), start);
                 last_report = Clock::now();
@@ -491,11 +506,12 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop) {
     }
     if (stop.load()) {
         writer.flush(); // keep what was done; the next scan picks up the rest
-        summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return summary;
+    } else {
+        summary.removed = writer.finish();
     }
-    summary.removed = writer.finish();
-    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    summary.seconds = elapsed();
+    p.seconds = summary.seconds;
+    p.phase = ScanProgress::finished;
     return summary;
 }
 

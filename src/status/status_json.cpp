@@ -2,6 +2,8 @@
 
 #include "hearth/util/strings.hpp"
 
+#include <cstdio>
+
 namespace hearth::status {
 namespace {
 
@@ -42,7 +44,22 @@ std::string status_json(const Snapshot& s) {
                ",\"object_id\":" + std::to_string(st.object_id) + ",\"title\":" + json_string(st.title) +
                ",\"connections\":" + std::to_string(st.connections) + "}";
     }
-    return out + "]}\n";
+    out += "],\"library\":{";
+    for (std::size_t i = 0; i < s.library.size(); ++i) {
+        const auto& k = s.library[i];
+        out += (i ? "," : "") + json_string(k.kind) + ":{\"files\":" + std::to_string(k.files) +
+               ",\"bytes\":" + std::to_string(k.bytes) + "}";
+    }
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", s.scan.seconds);
+    out += "},\"scan\":{\"phase\":" + json_string(s.scan.phase) +
+           ",\"folders\":" + std::to_string(s.scan.folders) +
+           ",\"to_probe\":" + std::to_string(s.scan.to_probe) +
+           ",\"probed\":" + std::to_string(s.scan.probed) + ",\"seconds\":" + seconds +
+           "},\"uptime_seconds\":" + std::to_string(s.uptime_seconds) +
+           ",\"approval_required\":" + (s.approval_required ? "true" : "false") +
+           ",\"can_manage\":" + (s.can_manage ? "true" : "false") + "}\n";
+    return out;
 }
 
 } // namespace hearth::status

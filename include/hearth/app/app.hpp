@@ -5,6 +5,7 @@
 #include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
 #include "hearth/net/interfaces.hpp"
+#include "hearth/status/status_json.hpp"
 
 #include <memory>
 #include <optional>
@@ -35,8 +36,15 @@ class App {
     http::Response handle_control(const http::Request& request, bool restricted);
     /// The household boundary at accept time (HTTP) or receipt (SSDP). Any thread.
     bool admit_connection(in_addr client, std::string_view what);
+    /// What the boundary decided about the client of one request.
+    struct Visitor {
+        bool restricted = false; ///< waiting for approval: sees only a note
+        bool can_manage = false; ///< may approve and block devices (the host itself or an approved device)
+    };
     /// The boundary per request: Host check, device record, blocked/pending devices. Pool threads.
-    std::optional<http::Response> refuse_device(const http::Request& request, bool& restricted);
+    std::optional<http::Response> refuse_device(const http::Request& request, Visitor& visitor);
+    http::Response device_action(const http::Request& request, const Visitor& visitor);
+    status::Snapshot snapshot(bool can_manage);
     /// Stream limits for an audio/video GET. Pool threads.
     std::variant<std::shared_ptr<void>, http::Response> admit_stream(const http::Request& request,
                                                                      const db::ObjectRow& object);

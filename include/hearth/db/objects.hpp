@@ -38,6 +38,13 @@ struct FormatRow {
     bool is_image = false;
 };
 
+/// How much of one kind the library holds.
+struct KindCount {
+    std::string kind; ///< "video", "music", "pictures"
+    std::int64_t files = 0;
+    std::int64_t bytes = 0;
+};
+
 class ObjectReader {
   public:
     explicit ObjectReader(const std::filesystem::path& db_path);
@@ -49,6 +56,8 @@ class ObjectReader {
                                     std::int64_t limit);
     std::int64_t system_update_id();
     std::vector<FormatRow> formats();
+    /// Files and bytes per kind, and the number of folders (as kind "folders").
+    std::vector<KindCount> library_counts();
 
   private:
     Database db_;

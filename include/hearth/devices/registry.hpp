@@ -80,6 +80,8 @@ class Registry {
         return status == Status::approved || (mode_ == Mode::open && status == Status::pending);
     }
     std::vector<Device> snapshot() const;
+    /// The owner's decision, from the status page. Any thread. False when there is no such device.
+    bool set_status(std::int64_t id, Status status);
     Mode mode() const { return mode_; }
 
   private:
