@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -42,7 +43,8 @@ int main(int argc, char** argv) {
             std::cerr << "hearth: " << choice.error << "\n";
             return 2;
         }
-        hearth::App app(config, choice.chosen);
+        hearth::App app(config, choice.chosen,
+                        [args] { return hearth::parse_options(args, hearth::Environment::from_process()); });
         return app.run();
     } catch (const std::exception& e) {
         hearth::log::error("hearth: ", e.what());

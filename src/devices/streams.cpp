@@ -33,6 +33,16 @@ void Streams::release(const Key& key) {
     if (it != active_.end() && --it->second.connections == 0) active_.erase(it);
 }
 
+StreamLimits Streams::limits() const {
+    std::lock_guard lock(mutex_);
+    return limits_;
+}
+
+void Streams::set_limits(StreamLimits limits) {
+    std::lock_guard lock(mutex_);
+    limits_ = limits;
+}
+
 std::vector<ActiveStream> Streams::active() const {
     std::lock_guard lock(mutex_);
     std::vector<ActiveStream> out;

@@ -94,7 +94,8 @@ struct Server::Impl {
     void send_byebye();
     void send_now(const Outgoing& o);
     void receive(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored);
-    void loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored);
+    void loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored,
+              std::atomic<std::int64_t>& heartbeat_ms);
 };
 
 void Server::Impl::open_sockets() {
@@ -211,10 +212,16 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
     }
 }
 
-void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored) {
+static std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored,
+                        std::atomic<std::int64_t>& heartbeat_ms) {
     auto next_announce = Clock::now();
     int initial_rounds = 3;
     while (!stopping.load()) {
+        heartbeat_ms = now_ms();
         auto now = Clock::now();
         if (now >= next_announce) {
             announce_round(now);
@@ -250,7 +257,12 @@ Server::~Server() {
 
 void Server::start() {
     impl_->open_sockets();
-    thread_ = std::thread([this] { impl_->loop(answered_, ignored_); });
+    heartbeat_ms_ = now_ms();
+    thread_ = std::thread([this] { impl_->loop(answered_, ignored_, heartbeat_ms_); });
+}
+
+bool Server::healthy() const {
+    return thread_.joinable() && now_ms() - heartbeat_ms_.load() < 10000;
 }
 
 void Server::stop() {

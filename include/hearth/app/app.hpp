@@ -7,6 +7,7 @@
 #include "hearth/net/interfaces.hpp"
 #include "hearth/status/status_json.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,9 +17,17 @@
 
 namespace hearth {
 
+namespace ssdp {
+class Server;
+}
+struct Live;
+
 class App {
   public:
-    App(Config config, std::vector<net::Interface> interfaces);
+    /// Reads the options and config file again (for SIGHUP).
+    using Reparse = std::function<ParseResult()>;
+
+    App(Config config, std::vector<net::Interface> interfaces, Reparse reparse = {});
     ~App();
     App(const App&) = delete;
     App& operator=(const App&) = delete;
@@ -42,15 +51,25 @@ class App {
         bool can_manage = false; ///< may approve and block devices (the host itself or an approved device)
     };
     /// The boundary per request: Host check, device record, blocked/pending devices. Pool threads.
-    std::optional<http::Response> refuse_device(const http::Request& request, Visitor& visitor);
+    std::optional<http::Response> refuse_device(const http::Request& request, const Live& live,
+                                                Visitor& visitor);
     http::Response device_action(const http::Request& request, const Visitor& visitor);
-    status::Snapshot snapshot(bool can_manage);
+    status::Snapshot snapshot(const Live& live, bool can_manage);
+
+    // Lifecycle, main thread only.
+    std::shared_ptr<const Live> make_live(const Config& config) const;
+    std::unique_ptr<ssdp::Server> start_ssdp(const Config& config);
+    void reload(std::unique_ptr<ssdp::Server>& ssdp);
+    /// One scan with the live media folders; on the scan loop's thread.
+    void scan_once();
     /// Stream limits for an audio/video GET. Pool threads.
     std::variant<std::shared_ptr<void>, http::Response> admit_stream(const http::Request& request,
                                                                      const db::ObjectRow& object);
 
-    Config config_;
-    std::vector<net::Interface> interfaces_;
+    const Config config_; ///< as started; what SIGHUP changes lives in State::live()
+    const std::vector<net::Interface> interfaces_;
+    const Reparse reparse_;
+    bool scan_requested_ = false;
     std::unique_ptr<State> state_;
 };
 

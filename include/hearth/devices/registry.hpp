@@ -5,6 +5,7 @@
 // last-seen times and re-reads statuses, so that `hearth devices approve` works while the server runs.
 #include "hearth/db/sqlite.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -82,7 +83,8 @@ class Registry {
     std::vector<Device> snapshot() const;
     /// The owner's decision, from the status page. Any thread. False when there is no such device.
     bool set_status(std::int64_t id, Status status);
-    Mode mode() const { return mode_; }
+    Mode mode() const { return mode_.load(); }
+    void set_mode(Mode mode) { mode_.store(mode); }
 
   private:
     std::string key_for(in_addr address);
@@ -90,7 +92,7 @@ class Registry {
     void flush();
     void loop();
 
-    Mode mode_;
+    std::atomic<Mode> mode_;
     mutable std::mutex mutex_; // guards everything below except store_ and the thread
     std::map<std::string, Device> by_key_;
     std::map<std::uint32_t, std::pair<std::string, std::chrono::steady_clock::time_point>> key_cache_;

@@ -39,14 +39,16 @@ class Streams {
     /// A lease, or the reason the limits refuse this stream.
     std::variant<Lease, net::Refusal> start(const ActiveStream& wanted);
     std::vector<ActiveStream> active() const;
-    const StreamLimits& limits() const { return limits_; }
+    StreamLimits limits() const;
+    /// New limits apply to streams that start from now on; playing ones go on. Any thread.
+    void set_limits(StreamLimits limits);
 
   private:
     using Key = std::pair<std::int64_t, std::int64_t>; // device, object
     void release(const Key& key);
 
     StreamLimits limits_;
-    mutable std::mutex mutex_; // guards active_
+    mutable std::mutex mutex_; // guards active_ and limits_
     std::map<Key, ActiveStream> active_;
 };
 

@@ -27,6 +27,9 @@ class Server {
     /// Sends ssdp:byebye on every interface and stops the thread.
     void stop();
 
+    /// Whether the SSDP thread went round its loop recently (for the watchdog). Any thread.
+    bool healthy() const;
+
     std::uint64_t searches_answered() const { return answered_.load(); }
     std::uint64_t datagrams_ignored() const { return ignored_.load(); }
 
@@ -36,6 +39,7 @@ class Server {
     std::thread thread_;
     std::atomic<std::uint64_t> answered_{0};
     std::atomic<std::uint64_t> ignored_{0};
+    std::atomic<std::int64_t> heartbeat_ms_{0}; // steady-clock milliseconds of the last loop round
 };
 
 } // namespace hearth::ssdp
