@@ -6,6 +6,7 @@
 #include "hearth/daemon/notify.hpp"
 #include "hearth/daemon/watchdog.hpp"
 #include "hearth/db/migrations.hpp"
+#include "hearth/library/progress_bar.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/ssdp/server.hpp"
 #include "hearth/upnp/description.hpp"
@@ -20,6 +21,7 @@
 #include <iostream>
 #include <mutex>
 #include <random>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
@@ -132,6 +134,11 @@ unsigned probe_threads() {
     return std::max(1U, std::thread::hardware_concurrency());
 }
 
+int terminal_columns() {
+    winsize ws{};
+    return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
+}
+
 // Scans once at start and again whenever asked (SIGHUP), on its own thread, with the media folders of the
 // live configuration at that moment.
 class ScanLoop {
@@ -188,9 +195,23 @@ int App::scan_only(const Config& config) {
     ensure_parent_dir(config.db_path);
     media::quiet_libav();
     std::atomic<bool> stop{false};
-    library::Scanner scanner(config.db_path, config.media_dirs,
-                             std::max(1U, std::thread::hardware_concurrency()));
-    auto summary = scanner.run(stop);
+    library::ScanProgress progress;
+    library::Scanner scanner(config.db_path, config.media_dirs, probe_threads());
+    // On a terminal, a progress bar; elsewhere the scanner's periodic log lines say the same.
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    std::atomic<bool> done{false};
+    std::thread bar([&] {
+        while (terminal && !done.load()) {
+            auto line = progress_bar(progress, terminal_columns());
+            ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+            (void)ignored;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    });
+    auto summary = scanner.run(stop, &progress);
+    done = true;
+    bar.join();
+    if (terminal) std::cerr << "\r\033[K";
     std::cout << summary.line() << std::endl;
     return 0;
 }

@@ -322,9 +322,9 @@ struct FileId {
 
 class Walk {
   public:
-    Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary)
-        : writer_(writer), roots_(roots), summary_(summary), objects_(writer.load_objects()),
-          skipped_(writer.load_skipped()) {}
+    Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary, ScanProgress& progress)
+        : writer_(writer), roots_(roots), summary_(summary), progress_(progress),
+          objects_(writer.load_objects()), skipped_(writer.load_skipped()) {}
 
     /// Walks every root; returns the files that need probing.
     std::vector<Pending> run(const std::atomic<bool>& stop) {
@@ -370,6 +370,8 @@ class Walk {
         while (!stack.empty() && !stop.load()) {
             auto [dir, id] = std::move(stack.back());
             stack.pop_back();
+            progress_.set_current(dir.string());
+            progress_.folders = summary_.folders;
             std::error_code ec;
             for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
                 visit(it->path(), id, stack);
@@ -442,6 +444,7 @@ class Walk {
     Writer& writer_;
     const std::vector<fs::path>& roots_;
     ScanSummary& summary_;
+    ScanProgress& progress_;
     std::unordered_map<std::string, Known> objects_;
     std::unordered_map<std::string, Known> skipped_;
     std::set<FileId> visited_;
@@ -482,10 +485,10 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) 
     p.to_probe = 0;
     ScanSummary summary;
     Writer writer(db_path_);
-    auto pending = Walk(writer, roots_, summary).run(stop);
+    auto pending = Walk(writer, roots_, summary, p).run(stop);
     writer.flush();
-    log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ", pending.size(),
-              " to probe");
+    log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
+              pending.size(), " to probe");
     p.folders = summary.folders;
     p.to_probe = static_cast<std::int64_t>(pending.size());
     p.phase = ScanProgress::probing;
@@ -497,6 +500,7 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) 
             ++done;
             record_probe(writer, *probed, summary);
             p.probed = static_cast<std::int64_t>(done);
+            p.set_current(probed->file->path.parent_path().string());
             p.seconds = elapsed();
             if (Clock::now() - last_report > std::chrono::seconds(2)) {
                 log_progress(done, pending.size(), start);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,20 @@ struct ScanProgress {
     std::atomic<std::int64_t> to_probe{0};
     std::atomic<std::int64_t> probed{0};
     std::atomic<double> seconds{0}; ///< since the scan started, updated as it goes; final when finished
+
+    void set_current(std::string folder) {
+        std::lock_guard lock(mutex_);
+        current_ = std::move(folder);
+    }
+    /// The folder being walked or whose file was just read.
+    std::string current() const {
+        std::lock_guard lock(mutex_);
+        return current_;
+    }
+
+  private:
+    mutable std::mutex mutex_; // guards current_
+    std::string current_;
 };
 
 class Scanner {
