@@ -222,10 +222,11 @@ class Writer {
         "INSERT INTO objects(parent_id, is_container, path, title, upnp_class, size, mtime, mime, "
         "dlna_profile, "
         "container, duration_ms, bitrate, video_codec, width, height, frame_rate, audio_codec, channels, "
-        "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen) "
+        "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen, video_profile, "
+        "video_level, audio_bitrate) "
         "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
         "?20, ?21, "
-        "?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT(path) DO UPDATE SET parent_id = excluded.parent_id, "
+        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) ON CONFLICT(path) DO UPDATE SET parent_id = excluded.parent_id, "
         "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = "
         "excluded.mtime, "
         "mime = excluded.mime, dlna_profile = excluded.dlna_profile, container = excluded.container, "
@@ -235,7 +236,8 @@ class Writer {
         "excluded.sample_rate, "
         "bits_per_sample = excluded.bits_per_sample, artist = excluded.artist, album = excluded.album, "
         "album_artist = excluded.album_artist, genre = excluded.genre, track = excluded.track, "
-        "disc = excluded.disc, date = excluded.date, seen = excluded.seen");
+        "disc = excluded.disc, date = excluded.date, seen = excluded.seen, video_profile = excluded.video_profile, "
+        "video_level = excluded.video_level, audio_bitrate = excluded.audio_bitrate");
 };
 
 void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
@@ -258,6 +260,8 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     s.bind(17, info.channels).bind(18, info.sample_rate).bind(19, info.bits_per_sample);
     s.bind(20, info.artist).bind(21, info.album).bind(22, info.album_artist).bind(23, info.genre);
     s.bind(24, info.track).bind(25, info.disc).bind(26, info.date).bind(27, generation_);
+    auto known = [](int v) { return v >= 0 ? std::optional<std::int64_t>(v) : std::nullopt; };
+    s.bind(28, known(info.video_profile)).bind(29, known(info.video_level)).bind(30, info.audio_bitrate);
     s.exec();
     dirty_ = true;
     tick();

@@ -71,6 +71,7 @@ void read_video(const AVStream* s, MediaInfo& info) {
     const AVCodecParameters* p = s->codecpar;
     info.video_codec = avcodec_get_name(p->codec_id);
     info.video_profile = p->profile;
+    info.video_level = p->level;
     info.width = positive(p->width);
     info.height = positive(p->height);
     AVRational rate = s->avg_frame_rate.num > 0 ? s->avg_frame_rate : s->r_frame_rate;

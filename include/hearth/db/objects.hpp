@@ -2,6 +2,7 @@
 // Read access to the index for request threads. Each ObjectReader owns a read-only connection and belongs to
 // one thread at a time; ReaderPool lends them out (any thread).
 #include "hearth/db/sqlite.hpp"
+#include "hearth/media/media_info.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -29,7 +30,14 @@ struct ObjectRow {
     std::optional<std::int64_t> channels, sample_rate, bits_per_sample;
     std::optional<std::string> artist, album, album_artist, genre, date;
     std::optional<std::int64_t> track;
+    // What the transcoding decision reads.
+    std::optional<std::string> container, video_codec, audio_codec;
+    std::optional<std::int64_t> video_profile, video_level, audio_bitrate;
+    std::optional<double> frame_rate;
 };
+
+/// The probe's view of an indexed item, rebuilt from its row (for decisions that need no new probe).
+media::MediaInfo media_info(const ObjectRow& row);
 
 /// One distinct way the library's files are offered, for ConnectionManager's SourceProtocolInfo.
 struct FormatRow {
