@@ -2,6 +2,7 @@
 #include "hearth/app/app.hpp"
 #include "hearth/config/config.hpp"
 #include "hearth/devices/cli.hpp"
+#include "hearth/doctor/doctor.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 
@@ -16,6 +17,16 @@ int main(int argc, char** argv) {
                                             hearth::Environment::from_process(), std::cout, std::cerr);
         } catch (const std::exception& e) {
             std::cerr << "hearth devices: " << e.what() << "\n";
+            return 1;
+        }
+    }
+    if (!args.empty() && args[0] == "doctor") {
+        std::signal(SIGPIPE, SIG_IGN);
+        try {
+            return hearth::doctor::run({args.begin() + 1, args.end()}, hearth::Environment::from_process(),
+                                       std::cout, std::cerr);
+        } catch (const std::exception& e) {
+            std::cerr << "hearth doctor: " << e.what() << "\n";
             return 1;
         }
     }
