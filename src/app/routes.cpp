@@ -2,8 +2,12 @@
 // Everything here runs on libmicrohttpd's pool threads (admit_connection also on the SSDP thread).
 #include "app/state.hpp"
 #include "hearth/app/app.hpp"
+#include "hearth/cds/didl.hpp"
 #include "hearth/http/media.hpp"
+#include "hearth/http/time_seek.hpp"
+#include "hearth/renderers/profile.hpp"
 #include "hearth/status/status_json.hpp"
+#include "hearth/transcode/job.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/resources.hpp"
 #include "hearth/util/strings.hpp"
@@ -37,8 +41,9 @@ http::Response App::handle_control(const http::Request& request, bool restricted
     } else {
         return http::Response::text(404, "Not found\n");
     }
-    upnp::RequestContext ctx{
-        "http://" + net::to_string(request.local.sin_addr) + ":" + std::to_string(config_.port), restricted};
+    upnp::RequestContext ctx{"http://" + net::to_string(request.local.sin_addr) + ":" +
+                                 std::to_string(config_.port),
+                             restricted, &renderer_of(request)};
     auto outcome = table->invoke(type, request.body, ctx);
     auto r =
         http::Response::text(outcome.http_status, std::move(outcome.body), "text/xml; charset=\"utf-8\"");
@@ -98,6 +103,7 @@ http::Response App::handle(const http::Request& request) {
     Visitor visitor;
     if (auto refusal = refuse_device(request, *live, visitor)) return std::move(*refusal);
     const auto& path = request.path;
+    if (auto converted = http::converted_object_id(path)) return serve_converted(request, *live, *converted);
     if (path.starts_with("/media/")) {
         return http::serve_media(request, state_->readers,
                                  [&](const db::ObjectRow& o) { return admit_stream(request, o); });
@@ -196,6 +202,77 @@ bool App::admit_connection(in_addr client, std::string_view what) {
         return false;
     }
     return true;
+}
+
+const renderers::Profile& App::renderer_of(const http::Request& request) const {
+    return renderers::match(renderers::builtin_profiles(),
+                            [&](std::string_view name) { return request.header(name); });
+}
+
+// GET/HEAD /media/<id>/play.ts|mp3: the item converted for the asking renderer, made while it is sent.
+http::Response App::serve_converted(const http::Request& request, const Live& live, std::int64_t id) {
+    if (request.method != "GET" && request.method != "HEAD") {
+        return http::Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
+    }
+    std::optional<db::ObjectRow> object;
+    {
+        auto reader = state_->readers.acquire();
+        object = reader->get(id);
+    }
+    if (!object || object->is_container) return http::Response::text(404, "Not found\n");
+    const auto& profile = renderer_of(request);
+    auto plan = transcode::decide(db::media_info(*object), profile);
+    if (plan.action == transcode::Action::direct) { // it plays the original after all: send that
+        http::Request original = request;
+        original.path = cds::media_path(*object);
+        return http::serve_media(original, state_->readers,
+                                 [&](const db::ObjectRow& o) { return admit_stream(request, o); });
+    }
+    std::optional<double> duration;
+    if (object->duration_ms) duration = static_cast<double>(*object->duration_ms) / 1000;
+    http::TimeSeek seek;
+    const bool seeking = request.has_header("TimeSeekRange.dlna.org");
+    if (seeking) {
+        auto parsed = http::parse_time_seek(request.header("TimeSeekRange.dlna.org"));
+        if (!parsed) return http::Response::text(400, "Bad TimeSeekRange.dlna.org\n");
+        if (duration && parsed->start >= *duration) return http::Response::text(416, "Seek past the end\n");
+        seek = *parsed;
+    }
+    http::Response r;
+    r.header("Content-Type", plan.mime);
+    r.header("transferMode.dlna.org", http::transfer_mode(request.header("transferMode.dlna.org"), false));
+    if (trim(request.header("getcontentFeatures.dlna.org")) == "1") {
+        r.header("contentFeatures.dlna.org", cds::converted_features(plan));
+    }
+    if (seeking) r.header("TimeSeekRange.dlna.org", http::time_seek_answer(seek.start, seek.end, duration));
+    if (request.method == "HEAD") return r;
+
+    auto admitted = admit_stream(request, *object);
+    if (auto* refusal = std::get_if<http::Response>(&admitted)) return std::move(*refusal);
+    auto slot = take_transcode_slot(live.config.max_transcodes);
+    if (!slot) {
+        state_->refusals.record(net::Refusal::stream_limit, request.client.sin_addr,
+                                "conversion of '" + object->title + "' (--max-transcodes)");
+        return http::Response::text(503, "Too many conversions; try again later\n")
+            .header("Retry-After", "30");
+    }
+    transcode::JobRequest job{object->path, plan, seek.start,
+                              "'" + object->title + "' for " + profile.name + " (" +
+                                  transcode::action_name(plan.action) + ")"};
+    log::info("converting ", job.label);
+    r.stream = transcode::Job::start(std::move(job));
+    auto lease = std::get<std::shared_ptr<void>>(std::move(admitted));
+    r.keep_alive = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(lease, slot);
+    return r;
+}
+
+std::shared_ptr<void> App::take_transcode_slot(unsigned limit) {
+    auto& running = state_->transcodes;
+    unsigned now = running.load();
+    do {
+        if (now >= limit) return nullptr;
+    } while (!running.compare_exchange_weak(now, now + 1));
+    return std::shared_ptr<void>(static_cast<void*>(&running), [this](void*) { --state_->transcodes; });
 }
 
 } // namespace hearth

@@ -63,6 +63,7 @@ struct App::State {
     upnp::Eventing eventing;
     library::ScanProgress scan_progress;
     std::atomic<bool> stop_scan{false};
+    std::atomic<unsigned> transcodes{0}; ///< conversions running now
     const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   private:

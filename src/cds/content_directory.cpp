@@ -111,7 +111,7 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
     const std::int64_t id = object_id(args.object_id);
     auto object = reader->get(id);
     if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
-    DidlWriter didl(args.filter, ctx.base_url);
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
     std::int64_t returned = 0;
     std::int64_t total = 0;
     if (args.metadata) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -49,6 +50,8 @@ po::options_description option_table() {
         ("max-streams-per-device", po::value<std::string>()->value_name("N"),
             "streams playing at once on one device (default: 3)")
         ("one-stream-per-title", po::bool_switch(), "a title plays on one device at a time")
+        ("max-transcodes", po::value<std::string>()->value_name("N"),
+            "conversions running at once (default: half the processor cores, at least 1)")
         ("log-level", po::value<std::string>()->value_name("LEVEL"),
             "error, warning, info or debug (default: info)")
         ("scan-only", po::bool_switch(), "index the media folders, print a summary and exit");
@@ -240,6 +243,10 @@ Config build_config(const po::variables_map& vm, const Environment& env) {
             parse_count("--max-streams-per-device", vm["max-streams-per-device"].as<std::string>());
     }
     config.one_stream_per_title = vm["one-stream-per-title"].as<bool>();
+    config.max_transcodes = std::max(1U, std::thread::hardware_concurrency() / 2);
+    if (vm.count("max-transcodes")) {
+        config.max_transcodes = parse_count("--max-transcodes", vm["max-transcodes"].as<std::string>());
+    }
     if (vm.count("log-level")) config.log_level = parse_level(vm["log-level"].as<std::string>());
     config.scan_only = vm["scan-only"].as<bool>();
     return config;

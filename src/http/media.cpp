@@ -29,6 +29,19 @@ std::optional<std::int64_t> media_object_id(std::string_view path) {
     return static_cast<std::int64_t>(*id);
 }
 
+std::optional<std::int64_t> converted_object_id(std::string_view path) {
+    constexpr std::string_view prefix = "/media/";
+    if (!path.starts_with(prefix)) return std::nullopt;
+    auto rest = path.substr(prefix.size());
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    auto variant = rest.substr(slash + 1);
+    if (variant != "play.ts" && variant != "play.mp3") return std::nullopt;
+    auto id = parse_uint(rest.substr(0, slash));
+    if (!id || *id == 0 || *id > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<std::int64_t>(*id);
+}
+
 std::string transfer_mode(std::string_view requested, bool is_image) {
     auto mode = trim(requested);
     if (iequals(mode, "Background")) return "Background";

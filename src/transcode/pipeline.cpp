@@ -295,6 +295,8 @@ class Pipeline {
     }
 
     void write_copy(Track& t, AVPacket* pkt) {
+        // Copied video must start at its keyframe; copied audio can start at the asked time.
+        if (&t == &audio_ && before_start(t, pkt->pts)) return;
         av_packet_rescale_ts(pkt, t.in->time_base, t.out->time_base);
         pkt->stream_index = t.out->index;
         pkt->pos = -1;
@@ -320,11 +322,7 @@ class Pipeline {
         Track& t = video_;
         std::int64_t src_pts = in->best_effort_timestamp;
         if (src_pts == AV_NOPTS_VALUE) src_pts = t.last_pts == AV_NOPTS_VALUE ? 0 : AV_NOPTS_VALUE;
-        // After a seek the decoder starts at the keyframe before the asked time: skip to the time itself.
-        if (src_pts != AV_NOPTS_VALUE &&
-            av_q2d(t.in->time_base) * static_cast<double>(src_pts) < request_.start_seconds - 0.02) {
-            return;
-        }
+        if (before_start(t, src_pts)) return;
         if (!t.scaler) {
             // Not SWS_FAST_BILINEAR: on x86 it generates code at run time, which MemoryDenyWriteExecute=
             // refuses.
@@ -349,8 +347,16 @@ class Pipeline {
         send_frame(t, out.get());
     }
 
+    // After a seek the demuxer starts at the video keyframe before the asked time: leave out what comes
+    // before.
+    bool before_start(const Track& t, std::int64_t pts) const {
+        return request_.start_seconds > 0 && pts != AV_NOPTS_VALUE &&
+               av_q2d(t.in->time_base) * static_cast<double>(pts) < request_.start_seconds - 0.02;
+    }
+
     void encode_audio(AVFrame* in) {
         Track& t = audio_;
+        if (before_start(t, in->best_effort_timestamp)) return;
         if (t.next_pts == AV_NOPTS_VALUE) {
             std::int64_t src = in->best_effort_timestamp == AV_NOPTS_VALUE ? 0 : in->best_effort_timestamp;
             t.next_pts = av_rescale_q(src, t.in->time_base, t.enc->time_base);

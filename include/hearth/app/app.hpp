@@ -20,6 +20,9 @@ namespace hearth {
 namespace ssdp {
 class Server;
 }
+namespace renderers {
+struct Profile;
+}
 struct Live;
 
 class App {
@@ -55,6 +58,10 @@ class App {
                                                 Visitor& visitor);
     http::Response device_action(const http::Request& request, const Visitor& visitor);
     status::Snapshot snapshot(const Live& live, bool can_manage);
+    http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id);
+    const renderers::Profile& renderer_of(const http::Request& request) const;
+    /// One of the --max-transcodes slots, held while a conversion runs; nullptr when all are taken.
+    std::shared_ptr<void> take_transcode_slot(unsigned limit);
 
     // Lifecycle, main thread only.
     std::shared_ptr<const Live> make_live(const Config& config) const;

@@ -28,6 +28,8 @@ struct Config {
     unsigned max_streams = 6;
     unsigned max_streams_per_device = 3;
     bool one_stream_per_title = false;
+    unsigned max_transcodes =
+        1; ///< conversions at once; the default is what the machine sustains (cores / 2)
     log::Level log_level = log::Level::info;
     bool scan_only = false;
 };
