@@ -49,7 +49,7 @@ install(CODE "
     file(INSTALL DESTINATION \"/etc/hearth\" TYPE FILE FILES \"${HEARTH_PACKAGING_DIR}/hearth.conf\")
   endif()
 ")
-install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/profiles.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # The Debian package.
 set(HEARTH_PACKAGE_MAINTAINER "Hearth maintainers <hearth@localhost>"

@@ -221,7 +221,8 @@ std::shared_ptr<const Live> App::make_live(const Config& config) const {
                           upnp::config_id_for(config.friendly_name)};
     return std::make_shared<const Live>(
         Live{config, net::LanPolicy(interfaces_, config.allow, host_names(config)),
-             upnp::device_description(info), status_page(config.friendly_name, state_->action_token)});
+             upnp::device_description(info), status_page(config.friendly_name, state_->action_token),
+             renderers::load_profiles(config.profiles_dir)});
 }
 
 std::unique_ptr<ssdp::Server> App::start_ssdp(const Config& config) {

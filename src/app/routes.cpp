@@ -27,7 +27,7 @@ std::string content_type_for(std::string_view path) {
 
 } // namespace
 
-http::Response App::handle_control(const http::Request& request, bool restricted) {
+http::Response App::handle_control(const http::Request& request, const Live& live, bool restricted) {
     if (request.method != "POST")
         return http::Response::text(405, "Method not allowed\n").header("Allow", "POST");
     const upnp::ActionTable* table = nullptr;
@@ -43,7 +43,7 @@ http::Response App::handle_control(const http::Request& request, bool restricted
     }
     upnp::RequestContext ctx{"http://" + net::to_string(request.local.sin_addr) + ":" +
                                  std::to_string(config_.port),
-                             restricted, &renderer_of(request)};
+                             restricted, &renderer_of(request, live)};
     auto outcome = table->invoke(type, request.body, ctx);
     auto r =
         http::Response::text(outcome.http_status, std::move(outcome.body), "text/xml; charset=\"utf-8\"");
@@ -108,7 +108,7 @@ http::Response App::handle(const http::Request& request) {
         return http::serve_media(request, state_->readers,
                                  [&](const db::ObjectRow& o) { return admit_stream(request, o); });
     }
-    if (path.starts_with("/control/")) return handle_control(request, visitor.restricted);
+    if (path.starts_with("/control/")) return handle_control(request, *live, visitor.restricted);
     if (path.starts_with("/devices/")) return device_action(request, visitor);
     if (path.starts_with("/event/")) return state_->eventing.handle(request);
     if (request.method != "GET" && request.method != "HEAD") {
@@ -204,9 +204,10 @@ bool App::admit_connection(in_addr client, std::string_view what) {
     return true;
 }
 
-const renderers::Profile& App::renderer_of(const http::Request& request) const {
-    return renderers::match(renderers::builtin_profiles(),
-                            [&](std::string_view name) { return request.header(name); });
+const renderers::Profile& App::renderer_of(const http::Request& request, const Live& live) const {
+    return renderers::match(
+        live.profiles, [&](std::string_view name) { return request.header(name); },
+        net::to_string(request.client.sin_addr));
 }
 
 // GET/HEAD /media/<id>/play.ts|mp3: the item converted for the asking renderer, made while it is sent.
@@ -220,7 +221,7 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
         object = reader->get(id);
     }
     if (!object || object->is_container) return http::Response::text(404, "Not found\n");
-    const auto& profile = renderer_of(request);
+    const auto& profile = renderer_of(request, live);
     auto plan = transcode::decide(db::media_info(*object), profile);
     if (plan.action == transcode::Action::direct) { // it plays the original after all: send that
         http::Request original = request;

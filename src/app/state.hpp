@@ -14,6 +14,7 @@
 #include "hearth/library/scanner.hpp"
 #include "hearth/net/lan_policy.hpp"
 #include "hearth/net/refusals.hpp"
+#include "hearth/renderers/profile.hpp"
 #include "hearth/upnp/gena.hpp"
 
 #include <atomic>
@@ -27,8 +28,9 @@ namespace hearth {
 struct Live {
     Config config;
     net::LanPolicy policy;
-    std::string description; ///< the device description XML
-    std::string status_page; ///< the status page HTML, with the action token
+    std::string description;                  ///< the device description XML
+    std::string status_page;                  ///< the status page HTML, with the action token
+    std::vector<renderers::Profile> profiles; ///< built-in rows with the owner's files applied
 };
 
 /// A random RFC 4122 version 4 UUID.

@@ -1,5 +1,6 @@
 #include "hearth/config/config.hpp"
 #include "hearth/net/lan_policy.hpp"
+#include "hearth/renderers/profile.hpp"
 #include "hearth/util/strings.hpp"
 
 #include <boost/program_options.hpp>
@@ -50,6 +51,9 @@ po::options_description option_table() {
         ("max-streams-per-device", po::value<std::string>()->value_name("N"),
             "streams playing at once on one device (default: 3)")
         ("one-stream-per-title", po::bool_switch(), "a title plays on one device at a time")
+        ("profiles", po::value<std::string>()->value_name("DIR"),
+            "folder of renderer profile files (*.conf) that add to or replace the built-in ones "
+            "(default: /etc/hearth/profiles.d when it exists)")
         ("max-transcodes", po::value<std::string>()->value_name("N"),
             "conversions running at once (default: half the processor cores, at least 1)")
         ("log-level", po::value<std::string>()->value_name("LEVEL"),
@@ -94,7 +98,8 @@ void read_config_file(const fs::path& file, const po::options_description& desc,
         // (systemd starts it in /).
         auto base = fs::absolute(file).parent_path();
         for (auto& option : parsed.options) {
-            if (option.string_key != "media" && option.string_key != "db") continue;
+            if (option.string_key != "media" && option.string_key != "db" && option.string_key != "profiles")
+                continue;
             for (auto& value : option.value) {
                 if (!value.empty() && fs::path(value).is_relative()) value = (base / value).string();
             }
@@ -243,6 +248,20 @@ Config build_config(const po::variables_map& vm, const Environment& env) {
             parse_count("--max-streams-per-device", vm["max-streams-per-device"].as<std::string>());
     }
     config.one_stream_per_title = vm["one-stream-per-title"].as<bool>();
+    if (vm.count("profiles")) {
+        fs::path dir = vm["profiles"].as<std::string>();
+        config.profiles_dir = dir.is_absolute() ? dir : env.cwd / dir;
+        std::error_code ec;
+        if (!fs::is_directory(*config.profiles_dir, ec))
+            throw UsageError{"--profiles: '" + dir.string() + "' is not a folder"};
+    } else if (std::error_code ec; fs::is_directory(env.default_profiles_dir, ec)) {
+        config.profiles_dir = env.default_profiles_dir;
+    }
+    try {
+        renderers::load_profiles(config.profiles_dir);
+    } catch (const renderers::ProfileFileError& e) {
+        throw UsageError{std::string("--profiles: ") + e.what()};
+    }
     config.max_transcodes = std::max(1U, std::thread::hardware_concurrency() / 2);
     if (vm.count("max-transcodes")) {
         config.max_transcodes = parse_count("--max-transcodes", vm["max-transcodes"].as<std::string>());

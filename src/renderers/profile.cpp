@@ -239,6 +239,7 @@ bool contains(std::string_view haystack, std::string_view needle) {
 }
 
 bool row_matches(const Profile& p, const HeaderLookup& headers) {
+    if (p.match_all.empty() && !p.pinned_addresses.empty()) return false; // matched by address only
     return std::all_of(p.match_all.begin(), p.match_all.end(), [&](const auto& pair) {
         std::string_view value = headers ? headers(pair.first) : std::string_view{};
         return !value.empty() && contains(value, pair.second);
@@ -252,10 +253,21 @@ const std::vector<Profile>& builtin_profiles() {
     return table;
 }
 
-const Profile& match(const std::vector<Profile>& table, const HeaderLookup& headers) {
+const Profile& match(const std::vector<Profile>& table, const HeaderLookup& headers,
+                     std::string_view address) {
+    if (!address.empty()) {
+        for (const auto& p : table)
+            if (std::find(p.pinned_addresses.begin(), p.pinned_addresses.end(), address) !=
+                p.pinned_addresses.end())
+                return p;
+    }
     for (const auto& p : table)
         if (row_matches(p, headers)) return p;
-    return builtin_profiles().back();
+    // No row matched: the generic row, as the owner may have replaced it in this table.
+    const auto& generic = builtin_profiles().back();
+    auto own =
+        std::find_if(table.begin(), table.end(), [&](const Profile& p) { return p.name == generic.name; });
+    return own != table.end() ? *own : generic;
 }
 
 std::string container_family(std::string_view libav_container, std::string_view extension) {

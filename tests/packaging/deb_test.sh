@@ -83,6 +83,7 @@ cat >"$tmp/expected" <<'EOF'
 ./usr/lib/tmpfiles.d/hearth.conf
 ./usr/sbin/hearth
 ./usr/share/doc/hearth/README.md
+./usr/share/doc/hearth/profiles.md
 EOF
 (cd "$root" && find . ! -type d | sort) >"$tmp/actual"
 if diff -u "$tmp/expected" "$tmp/actual"; then ok "exactly the expected files"; else fail "file list differs (above)"; fi
@@ -140,7 +141,9 @@ else
     fail "hearth rejects the example config"
 fi
 # Every example value must be valid too: uncomment them all (folders and files point into the scratch folder).
-sed -E 's/^#([a-z][a-z0-9-]*) = /\1 = /' "$conf" | grep -vE '^(media|db) = ' >"$tmp/all.conf"
+sed -E 's/^#([a-z][a-z0-9-]*) = /\1 = /' "$conf" | grep -vE '^(media|db|profiles) = ' >"$tmp/all.conf"
+mkdir "$tmp/profiles"
+echo "profiles = $tmp/profiles" >>"$tmp/all.conf"
 if "$hearth" --config "$tmp/all.conf" --media "$tmp/media" --db "$tmp/b.db" --scan-only >"$tmp/scan.log" 2>&1; then
     ok "every example value parses"
 else

@@ -45,7 +45,7 @@ class App {
   private:
     struct State;
     http::Response handle(const http::Request& request);
-    http::Response handle_control(const http::Request& request, bool restricted);
+    http::Response handle_control(const http::Request& request, const Live& live, bool restricted);
     /// The household boundary at accept time (HTTP) or receipt (SSDP). Any thread.
     bool admit_connection(in_addr client, std::string_view what);
     /// What the boundary decided about the client of one request.
@@ -59,7 +59,7 @@ class App {
     http::Response device_action(const http::Request& request, const Visitor& visitor);
     status::Snapshot snapshot(const Live& live, bool can_manage);
     http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id);
-    const renderers::Profile& renderer_of(const http::Request& request) const;
+    const renderers::Profile& renderer_of(const http::Request& request, const Live& live) const;
     /// One of the --max-transcodes slots, held while a conversion runs; nullptr when all are taken.
     std::shared_ptr<void> take_transcode_slot(unsigned limit);
 

@@ -15,6 +15,7 @@ namespace hearth {
 
 inline constexpr std::uint16_t kDefaultPort = 8300;
 inline constexpr const char* kDefaultConfigFile = "/etc/hearth/hearth.conf";
+inline constexpr const char* kDefaultProfilesDir = "/etc/hearth/profiles.d";
 
 struct Config {
     std::vector<std::filesystem::path> media_dirs; ///< absolute, existing directories
@@ -28,8 +29,9 @@ struct Config {
     unsigned max_streams = 6;
     unsigned max_streams_per_device = 3;
     bool one_stream_per_title = false;
-    unsigned max_transcodes =
-        1; ///< conversions at once; the default is what the machine sustains (cores / 2)
+    /// Conversions at once; the default is what the machine sustains (cores / 2).
+    unsigned max_transcodes = 1;
+    std::optional<std::filesystem::path> profiles_dir; ///< the owner's renderer profiles (*.conf)
     log::Level log_level = log::Level::info;
     bool scan_only = false;
 };
@@ -40,6 +42,7 @@ struct Environment {
     std::filesystem::path cwd;
     std::string hostname;
     std::filesystem::path default_config_file = kDefaultConfigFile;
+    std::filesystem::path default_profiles_dir = kDefaultProfilesDir;
     static Environment from_process();
 };
 
