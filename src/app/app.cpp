@@ -289,6 +289,13 @@ int App::run() {
     state_ = std::make_unique<State>(config_, load_identity(config_.db_path));
     state_->set_live(make_live(config_));
     warn_about_public_ranges(config_);
+    if (config_.media_by_default) {
+        std::string folders;
+        for (const auto& d : config_.media_dirs)
+            folders += (folders.empty() ? "" : ", ") + d.string();
+        log::warning("no media folder was set, so Hearth shares ", folders,
+                     "; name yours with 'media = FOLDER' in /etc/hearth/hearth.conf or --media");
+    }
     state_->devices.start();
     state_->eventing.add_service("/event/ContentDirectory", [this] {
         auto reader = state_->readers.acquire();

@@ -82,10 +82,11 @@ std::optional<http::Response> App::refuse_device(const http::Request& request, c
     return std::nullopt;
 }
 
-std::variant<std::shared_ptr<void>, http::Response> App::admit_stream(const http::Request& request,
-                                                                      const db::ObjectRow& object) {
+std::variant<std::shared_ptr<void>, http::Response>
+App::admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how) {
     const in_addr client = request.client.sin_addr;
-    devices::ActiveStream wanted{-1, "this computer", net::to_string(client), object.id, object.title, 0};
+    devices::ActiveStream wanted{-1, "this computer", net::to_string(client), object.id, object.title,
+                                 0,  std::move(how)};
     if (!state_->live()->policy.is_host(client)) {
         auto device = state_->devices.seen(client, request.header("User-Agent"), std::nullopt);
         wanted.device_id = device.id;
@@ -248,7 +249,7 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
     if (seeking) r.header("TimeSeekRange.dlna.org", http::time_seek_answer(seek.start, seek.end, duration));
     if (request.method == "HEAD") return r;
 
-    auto admitted = admit_stream(request, *object);
+    auto admitted = admit_stream(request, *object, transcode::action_name(plan.action));
     if (auto* refusal = std::get_if<http::Response>(&admitted)) return std::move(*refusal);
     auto slot = take_transcode_slot(live.config.max_transcodes);
     if (!slot) {

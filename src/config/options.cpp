@@ -200,6 +200,7 @@ std::vector<fs::path> media_dirs(const po::variables_map& vm, const Environment&
 Config build_config(const po::variables_map& vm, const Environment& env) {
     Config config;
     config.media_dirs = media_dirs(vm, env);
+    config.media_by_default = vm.count("media") == 0;
     if (vm.count("db")) {
         fs::path db = vm["db"].as<std::string>();
         if (db.empty()) throw UsageError{"--db: empty file name"};

@@ -3,6 +3,7 @@
 #include "hearth/devices/registry.hpp"
 #include "hearth/util/strings.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <ostream>
@@ -60,6 +61,16 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
         return parsed.exit_code;
     }
     std::error_code ec;
+    // Run by the owner from a shell, the per-user default is rarely the service's database: use the service's
+    // when no --db was given and only that one exists.
+    const std::filesystem::path service_db = "/var/lib/hearth/hearth.db";
+    bool db_given =
+        std::find(args.begin(), args.end(), "--db") != args.end() ||
+        std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.starts_with("--db="); });
+    if (!db_given && !std::filesystem::exists(parsed.config->db_path, ec) &&
+        std::filesystem::exists(service_db, ec)) {
+        parsed.config->db_path = service_db;
+    }
     if (!std::filesystem::exists(parsed.config->db_path, ec)) {
         err << "hearth devices: no database at " << parsed.config->db_path.string() << " (see --db)\n";
         return 2;

@@ -42,7 +42,7 @@ std::string status_json(const Snapshot& s) {
         out += "\"device_id\":" + std::to_string(st.device_id) +
                ",\"device\":" + json_string(st.device_label) + ",\"address\":" + json_string(st.address) +
                ",\"object_id\":" + std::to_string(st.object_id) + ",\"title\":" + json_string(st.title) +
-               ",\"connections\":" + std::to_string(st.connections) + "}";
+               ",\"connections\":" + std::to_string(st.connections) + ",\"how\":" + json_string(st.how) + "}";
     }
     out += "],\"library\":{";
     for (std::size_t i = 0; i < s.library.size(); ++i) {

@@ -70,8 +70,8 @@ class App {
     /// One scan with the live media folders; on the scan loop's thread.
     void scan_once();
     /// Stream limits for an audio/video GET. Pool threads.
-    std::variant<std::shared_ptr<void>, http::Response> admit_stream(const http::Request& request,
-                                                                     const db::ObjectRow& object);
+    std::variant<std::shared_ptr<void>, http::Response>
+    admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how = "direct");
 
     const Config config_; ///< as started; what SIGHUP changes lives in State::live()
     const std::vector<net::Interface> interfaces_;

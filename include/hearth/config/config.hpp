@@ -19,6 +19,7 @@ inline constexpr const char* kDefaultProfilesDir = "/etc/hearth/profiles.d";
 
 struct Config {
     std::vector<std::filesystem::path> media_dirs; ///< absolute, existing directories
+    bool media_by_default = false;                 ///< no --media given: the XDG folders or the current one
     std::filesystem::path db_path;
     std::vector<std::string> interfaces; ///< empty: every up, multicast-capable, non-loopback interface
     std::uint16_t port = kDefaultPort;

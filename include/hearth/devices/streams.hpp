@@ -27,6 +27,7 @@ struct ActiveStream {
     std::int64_t object_id;
     std::string title;
     unsigned connections;
+    std::string how = "direct"; ///< "direct", or the conversion: "remux", "audio-only", "full"
 };
 
 class Streams {
