@@ -95,7 +95,11 @@ void quiet_libav() {
 }
 
 std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
-    AVFormatContext* raw = nullptr;
+    AVFormatContext* raw = avformat_alloc_context();
+    // Enough to read the stream parameters of any sane file; the defaults (5 MB, 5 s) decode far more than
+    // an index needs and cost time and memory on every file.
+    raw->probesize = 1 << 20;
+    raw->max_analyze_duration = AV_TIME_BASE;
     int rc = avformat_open_input(&raw, file.c_str(), nullptr, nullptr);
     if (rc < 0) return ProbeError{"not readable as media: " + av_error_text(rc)};
     FormatContext ctx(raw);
