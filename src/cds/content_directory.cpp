@@ -119,7 +119,10 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
         returned = total = 1;
     } else if (object->is_container) {
         // RequestedCount 0 means "all"; SQLite's LIMIT -1 is unbounded.
-        auto children = reader->children(id, args.order_by, args.start, args.count == 0 ? -1 : args.count);
+        const std::int64_t limit = args.count == 0 ? -1 : args.count;
+        auto children = args.order_by == db::kDefaultOrder
+                            ? reader->children_in_default_order(id, args.start, limit)
+                            : reader->children(id, args.order_by, args.start, limit);
         for (const auto& child : children)
             didl.add(child);
         returned = static_cast<std::int64_t>(children.size());

@@ -64,7 +64,7 @@ std::optional<std::string> sort_sql(std::string_view criteria) {
         if (match == nullptr) return std::nullopt;
         sql.append(", ").append(match->column).append(descending ? " DESC" : " ASC");
     }
-    return sql + ", title COLLATE NOCASE, id";
+    return sql == "is_container DESC" ? std::string(db::kDefaultOrder) : sql + ", title COLLATE NOCASE, id";
 }
 
 std::string sort_capabilities() {

@@ -60,7 +60,8 @@ media::MediaInfo media_info(const ObjectRow& row) {
     auto dot = row.path.rfind('.');
     if (dot != std::string::npos && row.path.find('/', dot) == std::string::npos) {
         info.extension = row.path.substr(dot + 1);
-        for (char& c : info.extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (char& c : info.extension)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     info.duration_ms = row.duration_ms;
     info.bitrate = row.bitrate;
@@ -82,7 +83,26 @@ ObjectReader::ObjectReader(const std::filesystem::path& db_path)
     : db_(db_path, OpenMode::read_only),
       get_(db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE id = ?")),
       root_count_(db_.prepare("SELECT COUNT(*) FROM objects WHERE parent_id = 0")),
-      update_id_(db_.prepare("SELECT value FROM settings WHERE key = 'system_update_id'")) {}
+      update_id_(db_.prepare("SELECT value FROM settings WHERE key = 'system_update_id'")),
+      unplaced_(
+          db_.prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE parent_id = ? AND position IS NULL)")),
+      by_position_(
+          db_.prepare(std::string("SELECT ") + kColumns +
+                      " FROM objects WHERE parent_id = ? AND position >= ? ORDER BY position LIMIT ?")) {}
+
+std::vector<ObjectRow> ObjectReader::children_in_default_order(std::int64_t parent, std::int64_t offset,
+                                                               std::int64_t limit) {
+    unplaced_.bind(1, parent);
+    const bool all_placed = unplaced_.step() && unplaced_.int64(0) == 0;
+    unplaced_.reset();
+    if (!all_placed) return children(parent, kDefaultOrder, offset, limit);
+    by_position_.bind(1, parent).bind(2, offset).bind(3, limit < 0 ? std::int64_t{-1} : limit);
+    std::vector<ObjectRow> out;
+    while (by_position_.step())
+        out.push_back(read_row(by_position_));
+    by_position_.reset();
+    return out;
+}
 
 std::optional<ObjectRow> ObjectReader::get(std::int64_t id) {
     if (id == kRootId) {
@@ -130,12 +150,14 @@ std::vector<FormatRow> ObjectReader::formats() {
 }
 
 std::vector<KindCount> ObjectReader::library_counts() {
-    auto stmt = db_.prepare(
-        "SELECT CASE WHEN is_container THEN 'folders' WHEN upnp_class LIKE 'object.item.videoItem%' THEN 'video' "
-        "WHEN upnp_class LIKE 'object.item.audioItem%' THEN 'music' ELSE 'pictures' END AS kind, "
-        "COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY kind ORDER BY kind");
+    auto stmt =
+        db_.prepare("SELECT CASE WHEN is_container THEN 'folders' WHEN upnp_class LIKE "
+                    "'object.item.videoItem%' THEN 'video' "
+                    "WHEN upnp_class LIKE 'object.item.audioItem%' THEN 'music' ELSE 'pictures' END AS kind, "
+                    "COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY kind ORDER BY kind");
     std::vector<KindCount> out;
-    while (stmt.step()) out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
+    while (stmt.step())
+        out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
     return out;
 }
 

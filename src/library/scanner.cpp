@@ -169,6 +169,13 @@ class Writer {
         db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
                  "objects.id) "
                  "WHERE is_container = 1");
+        if (dirty_ || removed > 0) {
+            // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
+            db_.exec(
+                "WITH ranked AS (SELECT id, row_number() OVER (PARTITION BY parent_id ORDER BY is_container "
+                "DESC, title COLLATE NOCASE, id) - 1 AS pos FROM objects) UPDATE objects SET position = "
+                "ranked.pos FROM ranked WHERE objects.id = ranked.id AND objects.position IS NOT ranked.pos");
+        }
         set_setting("scan_generation", generation_);
         if (dirty_ || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);
         tx_->commit();
@@ -222,11 +229,13 @@ class Writer {
         "INSERT INTO objects(parent_id, is_container, path, title, upnp_class, size, mtime, mime, "
         "dlna_profile, "
         "container, duration_ms, bitrate, video_codec, width, height, frame_rate, audio_codec, channels, "
-        "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen, video_profile, "
+        "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen, "
+        "video_profile, "
         "video_level, audio_bitrate) "
         "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
         "?20, ?21, "
-        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) ON CONFLICT(path) DO UPDATE SET parent_id = excluded.parent_id, "
+        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) ON CONFLICT(path) DO UPDATE SET parent_id = "
+        "excluded.parent_id, "
         "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = "
         "excluded.mtime, "
         "mime = excluded.mime, dlna_profile = excluded.dlna_profile, container = excluded.container, "
@@ -236,7 +245,8 @@ class Writer {
         "excluded.sample_rate, "
         "bits_per_sample = excluded.bits_per_sample, artist = excluded.artist, album = excluded.album, "
         "album_artist = excluded.album_artist, genre = excluded.genre, track = excluded.track, "
-        "disc = excluded.disc, date = excluded.date, seen = excluded.seen, video_profile = excluded.video_profile, "
+        "disc = excluded.disc, date = excluded.date, seen = excluded.seen, video_profile = "
+        "excluded.video_profile, "
         "video_level = excluded.video_level, audio_bitrate = excluded.audio_bitrate");
 };
 

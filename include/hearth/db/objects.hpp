@@ -62,6 +62,10 @@ class ObjectReader {
     /// Children of a container, ordered by order_by (an ORDER BY body built only from whitelisted columns).
     std::vector<ObjectRow> children(std::int64_t parent, const std::string& order_by, std::int64_t offset,
                                     std::int64_t limit);
+    /// Children in the default order (folders first, then by title), paged with an index seek on the stored
+    /// positions; as children() with that order while a scan has rows it has not placed yet.
+    std::vector<ObjectRow> children_in_default_order(std::int64_t parent, std::int64_t offset,
+                                                     std::int64_t limit);
     std::int64_t system_update_id();
     std::vector<FormatRow> formats();
     /// Files and bytes per kind, and the number of folders (as kind "folders").
@@ -72,7 +76,12 @@ class ObjectReader {
     Statement get_;
     Statement root_count_;
     Statement update_id_;
+    Statement unplaced_;
+    Statement by_position_;
 };
+
+/// The ORDER BY body of the default order, which children_in_default_order() pages by position.
+inline constexpr const char* kDefaultOrder = "is_container DESC, title COLLATE NOCASE, id";
 
 class ReaderPool {
   public:
