@@ -169,7 +169,7 @@ class Writer {
         db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
                  "objects.id) "
                  "WHERE is_container = 1");
-        if (dirty_ || removed > 0) {
+        if (dirty_ || removed > 0 || has_unplaced()) {
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
             db_.exec(
                 "WITH ranked AS (SELECT id, row_number() OVER (PARTITION BY parent_id ORDER BY is_container "
@@ -182,6 +182,12 @@ class Writer {
         tx_.reset();
         db_.exec("PRAGMA optimize");
         return removed;
+    }
+
+    /// Rows without a position: added by a scan that was stopped before it placed them.
+    bool has_unplaced() {
+        auto s = db_.prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE position IS NULL)");
+        return s.step() && s.int64(0) != 0;
     }
 
     /// Commits the open batch (so browsing sees progress) and opens the next.
