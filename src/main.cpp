@@ -1,7 +1,8 @@
 // hearth: parse options → Config → App. Everything else lives in hearth_core.
 #include "hearth/app/app.hpp"
 #include "hearth/config/config.hpp"
-#include "hearth/db/sqlite.hpp"
+#include "hearth/devices/cli.hpp"
+#include "hearth/doctor/doctor.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 
@@ -10,6 +11,25 @@
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "devices") {
+        try {
+            return hearth::devices::run_cli({args.begin() + 1, args.end()},
+                                            hearth::Environment::from_process(), std::cout, std::cerr);
+        } catch (const std::exception& e) {
+            std::cerr << "hearth devices: " << e.what() << "\n";
+            return 1;
+        }
+    }
+    if (!args.empty() && args[0] == "doctor") {
+        std::signal(SIGPIPE, SIG_IGN);
+        try {
+            return hearth::doctor::run({args.begin() + 1, args.end()}, hearth::Environment::from_process(),
+                                       std::cout, std::cerr);
+        } catch (const std::exception& e) {
+            std::cerr << "hearth doctor: " << e.what() << "\n";
+            return 1;
+        }
+    }
     auto parsed = hearth::parse_options(args, hearth::Environment::from_process());
     if (!parsed.config) {
         (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.output;
@@ -23,6 +43,7 @@ int main(int argc, char** argv) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -33,7 +54,8 @@ int main(int argc, char** argv) {
             std::cerr << "hearth: " << choice.error << "\n";
             return 2;
         }
-        hearth::App app(config, choice.chosen);
+        hearth::App app(config, choice.chosen,
+                        [args] { return hearth::parse_options(args, hearth::Environment::from_process()); });
         return app.run();
     } catch (const std::exception& e) {
         hearth::log::error("hearth: ", e.what());

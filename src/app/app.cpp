@@ -1,27 +1,27 @@
+// The composition root's lifecycle: build every subsystem, start them in dependency order, reload on SIGHUP,
+// stop in reverse on SIGINT/SIGTERM. Runs on the main thread; the scan loop has a thread of its own.
 #include "hearth/app/app.hpp"
 
-#include "hearth/cds/content_directory.hpp"
-#include "hearth/cms/connection_manager.hpp"
+#include "app/state.hpp"
 #include "hearth/daemon/notify.hpp"
+#include "hearth/daemon/watchdog.hpp"
 #include "hearth/db/migrations.hpp"
-#include "hearth/db/objects.hpp"
-#include "hearth/http/media.hpp"
-#include "hearth/library/scanner.hpp"
+#include "hearth/library/progress_bar.hpp"
 #include "hearth/media/probe.hpp"
-#include "hearth/net/lan_policy.hpp"
 #include "hearth/ssdp/server.hpp"
 #include "hearth/upnp/description.hpp"
-#include "hearth/upnp/gena.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/resources.hpp"
 #include "hearth/util/strings.hpp"
 
-#include <arpa/inet.h>
-#include <atomic>
+#include <algorithm>
+#include <condition_variable>
 #include <csignal>
 #include <fcntl.h>
 #include <iostream>
+#include <mutex>
 #include <random>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
@@ -29,7 +29,6 @@
 namespace fs = std::filesystem;
 
 namespace hearth {
-namespace {
 
 std::string random_uuid() {
     unsigned char b[16];
@@ -50,13 +49,16 @@ std::string random_uuid() {
     return out;
 }
 
-struct Identity {
-    std::string uuid;
-    long boot_id;
-};
+std::string random_token() {
+    auto uuid = random_uuid();
+    uuid.erase(std::remove(uuid.begin(), uuid.end(), '-'), uuid.end());
+    return uuid + random_uuid().substr(0, 8);
+}
+
+namespace {
 
 // The UDN is made once and kept in the database: TVs remember servers by it.
-Identity load_identity(const fs::path& db_path) {
+DeviceIdentity load_identity(const fs::path& db_path) {
     db::Database db(db_path, db::OpenMode::read_write_create);
     db::configure_writer(db);
     db::Transaction tx(db);
@@ -96,34 +98,96 @@ void ensure_parent_dir(const fs::path& file) {
     if (ec) throw std::runtime_error("cannot create " + file.parent_path().string() + ": " + ec.message());
 }
 
-http::Response xml(std::string body) {
-    return http::Response::text(200, std::move(body), "text/xml; charset=\"utf-8\"");
+std::string status_page(const std::string& name, const std::string& token) {
+    std::string html(*resources::find("src/status/status.html"));
+    auto put = [&](std::string_view key, const std::string& value) {
+        for (auto pos = html.find(key); pos != std::string::npos; pos = html.find(key, pos + value.size())) {
+            html.replace(pos, key.size(), value);
+        }
+    };
+    put("@NAME@", xml_escape(name));
+    put("@TOKEN@", token);
+    return html;
 }
 
-std::string content_type_for(std::string_view path) {
-    if (path.ends_with(".png")) return "image/png";
-    if (path.ends_with(".jpg")) return "image/jpeg";
-    return "text/xml; charset=\"utf-8\"";
+std::vector<std::string> host_names(const Config& config) {
+    auto names = config.host_names;
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') {
+        names.emplace_back(host);
+        names.push_back(std::string(host) + ".local");
+    }
+    return names;
 }
+
+void warn_about_public_ranges(const Config& config) {
+    for (const auto& range : config.allow) {
+        if (!net::is_private_range(range)) {
+            log::warning(
+                "--allow ", range.text(), "/", range.prefix_length,
+                " includes public internet addresses: anyone there may browse and stream this library");
+        }
+    }
+}
+
+unsigned probe_threads() {
+    return std::max(1U, std::thread::hardware_concurrency());
+}
+
+int terminal_columns() {
+    winsize ws{};
+    return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
+}
+
+// Scans once at start and again whenever asked (SIGHUP), on its own thread, with the media folders of the
+// live configuration at that moment.
+class ScanLoop {
+  public:
+    ScanLoop(std::function<void()> scan) : scan_(std::move(scan)) {}
+    void start() {
+        thread_ = std::thread([this] { loop(); });
+    }
+    void request() {
+        {
+            std::lock_guard lock(mutex_);
+            requested_ = true;
+        }
+        wake_.notify_all();
+    }
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+  private:
+    void loop() {
+        while (true) {
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [&] { return requested_ || stopping_; });
+                if (stopping_) return;
+                requested_ = false;
+            }
+            scan_();
+        }
+    }
+
+    std::function<void()> scan_;
+    std::mutex mutex_; // guards requested_, stopping_
+    std::condition_variable wake_;
+    bool requested_ = true; // the first scan starts at once
+    bool stopping_ = false;
+    std::thread thread_;
+};
 
 } // namespace
 
-struct App::State {
-    Identity identity;
-    std::string description;
-    db::ReaderPool readers;
-    cds::ContentDirectory content_directory{readers};
-    cms::ConnectionManager connection_manager{readers};
-    upnp::Eventing eventing;
-    std::atomic<bool> stop_scan{false};
-    std::atomic<bool> scanning{false};
-
-    State(Identity id, std::string desc, fs::path db_path)
-        : identity(std::move(id)), description(std::move(desc)), readers(std::move(db_path)) {}
-};
-
-App::App(Config config, std::vector<net::Interface> interfaces)
-    : config_(std::move(config)), interfaces_(std::move(interfaces)) {}
+App::App(Config config, std::vector<net::Interface> interfaces, Reparse reparse)
+    : config_(std::move(config)), interfaces_(std::move(interfaces)), reparse_(std::move(reparse)) {}
 
 App::~App() = default;
 
@@ -131,71 +195,108 @@ int App::scan_only(const Config& config) {
     ensure_parent_dir(config.db_path);
     media::quiet_libav();
     std::atomic<bool> stop{false};
-    library::Scanner scanner(config.db_path, config.media_dirs,
-                             std::max(1U, std::thread::hardware_concurrency()));
-    auto summary = scanner.run(stop);
+    library::ScanProgress progress;
+    library::Scanner scanner(config.db_path, config.media_dirs, probe_threads());
+    // On a terminal, a progress bar; elsewhere the scanner's periodic log lines say the same.
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    std::atomic<bool> done{false};
+    std::thread bar([&] {
+        while (terminal && !done.load()) {
+            auto line = progress_bar(progress, terminal_columns());
+            ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+            (void)ignored;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    });
+    auto summary = scanner.run(stop, &progress);
+    done = true;
+    bar.join();
+    if (terminal) std::cerr << "\r\033[K";
     std::cout << summary.line() << std::endl;
     return 0;
 }
 
-http::Response App::handle_control(const http::Request& request) {
-    if (request.method != "POST")
-        return http::Response::text(405, "Method not allowed\n").header("Allow", "POST");
-    const upnp::ActionTable* table = nullptr;
-    const char* type = nullptr;
-    if (request.path == "/control/ContentDirectory") {
-        table = &state_->content_directory.actions();
-        type = cds::kServiceType;
-    } else if (request.path == "/control/ConnectionManager") {
-        table = &state_->connection_manager.actions();
-        type = cms::kServiceType;
-    } else {
-        return http::Response::text(404, "Not found\n");
-    }
-    upnp::RequestContext ctx{"http://" + net::to_string(request.local.sin_addr) + ":" +
-                             std::to_string(config_.port)};
-    auto outcome = table->invoke(type, request.body, ctx);
-    auto r =
-        http::Response::text(outcome.http_status, std::move(outcome.body), "text/xml; charset=\"utf-8\"");
-    r.header("EXT", "");
-    return r;
+std::shared_ptr<const Live> App::make_live(const Config& config) const {
+    upnp::DeviceInfo info{config.friendly_name, state_->identity.uuid,
+                          upnp::config_id_for(config.friendly_name)};
+    return std::make_shared<const Live>(
+        Live{config, net::LanPolicy(interfaces_, config.allow, host_names(config)),
+             upnp::device_description(info), status_page(config.friendly_name, state_->action_token),
+             renderers::load_profiles(config.profiles_dir)});
 }
 
-http::Response App::handle(const http::Request& request) {
-    const auto& path = request.path;
-    if (path.starts_with("/media/")) return http::serve_media(request, state_->readers);
-    if (path.starts_with("/control/")) return handle_control(request);
-    if (path.starts_with("/event/")) return state_->eventing.handle(request);
-    if (request.method != "GET" && request.method != "HEAD") {
-        return http::Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
+std::unique_ptr<ssdp::Server> App::start_ssdp(const Config& config) {
+    ssdp::Identity id{state_->identity.uuid,
+                      "urn:schemas-upnp-org:device:MediaServer:1",
+                      {cds::kServiceType, cms::kServiceType},
+                      server_header(),
+                      state_->identity.boot_id,
+                      upnp::config_id_for(config.friendly_name)};
+    auto server = std::make_unique<ssdp::Server>(
+        id, interfaces_, [this](in_addr from) { return admit_connection(from, "SSDP search"); }, config.port);
+    server->start();
+    return server;
+}
+
+void App::scan_once() {
+    const auto live = state_->live();
+    library::Scanner scanner(live->config.db_path, live->config.media_dirs, probe_threads());
+    daemon::notify_status("Scanning the media folders");
+    try {
+        auto summary = scanner.run(state_->stop_scan, &state_->scan_progress);
+        log::info("scan finished: ", summary.line());
+        state_->eventing.state_changed();
+        daemon::notify_status("Serving; " + std::to_string(summary.indexed()) + " files indexed");
+    } catch (const std::exception& e) {
+        log::error("scan failed: ", e.what());
     }
-    if (path == "/description.xml") return xml(state_->description);
-    if (path.starts_with("/scpd/") || path.starts_with("/icons/")) {
-        auto file =
-            path.starts_with("/scpd/") ? "descriptors/" + path.substr(6) : "descriptors/" + path.substr(1);
-        auto data = resources::find(file);
-        if (!data || file.find("..") != std::string::npos) return http::Response::text(404, "Not found\n");
-        return http::Response::text(200, std::string(*data), content_type_for(path));
+}
+
+// SIGHUP: re-read the options and config file and apply what can change without dropping streams.
+void App::reload(std::unique_ptr<ssdp::Server>& ssdp) {
+    auto parsed = reparse_ ? reparse_() : ParseResult{};
+    if (!parsed.config) {
+        log::error("reload: keeping the running configuration: ", trim(parsed.output));
+        return;
     }
-    if (path == "/") {
-        auto reader = state_->readers.acquire();
-        auto root = reader->get(db::kRootId);
-        std::string body = "<!doctype html><meta charset=utf-8><title>" + xml_escape(config_.friendly_name) +
-                           "</title><h1>" + xml_escape(config_.friendly_name) +
-                           "</h1><p>Hearth " HEARTH_VERSION " is sharing " +
-                           std::to_string(root ? root->child_count : 0) + " media folders.</p>";
-        return http::Response::text(200, body, "text/html; charset=utf-8");
+    const Config& next = *parsed.config;
+    const auto previous = state_->live();
+    const Config& now = previous->config;
+    if (next.port != now.port || next.db_path != now.db_path || next.interfaces != now.interfaces) {
+        log::warning("reload: --port, --db and --interface take effect only after a restart");
     }
-    return http::Response::text(404, "Not found\n");
+    Config applied = next;
+    applied.port = now.port;
+    applied.db_path = now.db_path;
+    applied.interfaces = now.interfaces;
+    log::set_level(applied.log_level);
+    warn_about_public_ranges(applied);
+    state_->streams.set_limits(
+        {applied.max_streams, applied.max_streams_per_device, applied.one_stream_per_title});
+    state_->devices.set_mode(applied.require_approval ? devices::Mode::approved : devices::Mode::open);
+    state_->set_live(make_live(applied));
+    if (applied.friendly_name != now.friendly_name) {
+        ssdp.reset(); // byebye under the old description, then announce the new one
+        ssdp = start_ssdp(applied);
+    }
+    scan_requested_ = true;
+    log::info("reload: configuration applied; rescanning ", applied.media_dirs.size(), " media folders");
 }
 
 int App::run() {
     ensure_parent_dir(config_.db_path);
     media::quiet_libav();
-    auto identity = load_identity(config_.db_path);
-    upnp::DeviceInfo info{config_.friendly_name, identity.uuid, upnp::config_id_for(config_.friendly_name)};
-    state_ = std::make_unique<State>(identity, upnp::device_description(info), config_.db_path);
-
+    state_ = std::make_unique<State>(config_, load_identity(config_.db_path));
+    state_->set_live(make_live(config_));
+    warn_about_public_ranges(config_);
+    if (config_.media_by_default) {
+        std::string folders;
+        for (const auto& d : config_.media_dirs)
+            folders += (folders.empty() ? "" : ", ") + d.string();
+        log::warning("no media folder was set, so Hearth shares ", folders,
+                     "; name yours with 'media = FOLDER' in /etc/hearth/hearth.conf or --media");
+    }
+    state_->devices.start();
     state_->eventing.add_service("/event/ContentDirectory", [this] {
         auto reader = state_->readers.acquire();
         return std::vector<std::pair<std::string, std::string>>{
@@ -209,52 +310,42 @@ int App::run() {
     });
     state_->eventing.start();
 
-    auto policy = net::LanPolicy::for_interfaces(interfaces_);
     http::Server http(
         config_.port, [this](const http::Request& r) { return handle(r); },
-        [policy](const sockaddr_in& client) { return policy.allows(client.sin_addr); }, 4);
+        [this](const sockaddr_in& client) { return admit_connection(client.sin_addr, "connection"); }, 4);
     http.start();
-
-    ssdp::Identity ssdp_id{identity.uuid,
-                           "urn:schemas-upnp-org:device:MediaServer:1",
-                           {cds::kServiceType, cms::kServiceType},
-                           server_header(),
-                           identity.boot_id,
-                           info.config_id};
-    ssdp::Server ssdp(ssdp_id, interfaces_, policy, config_.port);
-    ssdp.start();
+    auto ssdp = start_ssdp(config_);
     for (const auto& i : interfaces_) {
         log::info("serving on ", i.name, " at http://", i.ipv4.front().text(), ":", config_.port, "/");
     }
     daemon::notify_ready();
-
-    std::thread scanner_thread([this] {
-        library::Scanner scanner(config_.db_path, config_.media_dirs,
-                                 std::max(1U, std::thread::hardware_concurrency()));
-        daemon::notify_status("Scanning the media folders");
-        try {
-            auto summary = scanner.run(state_->stop_scan);
-            log::info("scan finished: ", summary.line());
-            state_->eventing.state_changed();
-            daemon::notify_status("Serving; " + std::to_string(summary.indexed()) + " files indexed");
-        } catch (const std::exception& e) {
-            log::error("scan failed: ", e.what());
-        }
-    });
+    daemon::Watchdog watchdog(config_.port, [&ssdp] { return ssdp->healthy(); });
+    watchdog.start();
+    ScanLoop scans([this] { scan_once(); });
+    scans.start();
 
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
     int sig = 0;
-    sigwait(&signals, &sig);
+    while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+        daemon::notify_reloading();
+        reload(ssdp);
+        if (scan_requested_) scans.request();
+        scan_requested_ = false;
+        daemon::notify_ready();
+    }
     log::info("stopping (", sig == SIGINT ? "SIGINT" : "SIGTERM", ")");
     daemon::notify_stopping();
+    watchdog.stop();
     state_->stop_scan.store(true);
-    ssdp.stop(); // byebye first, so that TVs drop us before the HTTP port closes
+    ssdp.reset(); // byebye first, so that TVs drop us before the HTTP port closes
     http.stop();
-    scanner_thread.join();
+    scans.stop();
     state_->eventing.stop();
+    state_->devices.stop();
     return 0;
 }
 

@@ -31,43 +31,104 @@ ContentDirectory::ContentDirectory(db::ReaderPool& readers) : readers_(readers) 
     });
 }
 
-upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
+namespace {
+
+struct BrowseArgs {
+    bool metadata;
+    std::string object_id;
+    std::int64_t start;
+    std::int64_t count; ///< 0: all
+    std::string order_by;
+    Filter filter;
+};
+
+BrowseArgs browse_args(const upnp::ActionCall& call) {
     const auto& flag = call.str("BrowseFlag");
     const bool metadata = flag == "BrowseMetadata";
     if (!metadata && flag != "BrowseDirectChildren") {
         throw upnp::UpnpException(
             upnp::errors::invalid_args("BrowseFlag must be BrowseMetadata or BrowseDirectChildren"));
     }
-    const std::int64_t id = object_id(call.str("ObjectID"));
+    std::string id(trim(call.str("ObjectID")));
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
     const auto count = static_cast<std::int64_t>(call.uint("RequestedCount"));
     const auto* filter_text = call.find("Filter");
-    Filter filter(filter_text ? *filter_text : "*");
     const auto* sort_text = call.find("SortCriteria");
     auto order = sort_sql(sort_text ? *sort_text : "");
     if (!order) throw upnp::UpnpException(upnp::errors::invalid_sort());
+    return {metadata, std::move(id), start, count, *order, Filter(filter_text ? *filter_text : "*")};
+}
 
-    auto reader = readers_.acquire();
-    auto object = reader->get(id);
-    if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
-    DidlWriter didl(filter, ctx.base_url);
+upnp::OutArgs browse_answer(std::string didl, std::int64_t returned, std::int64_t total,
+                            std::int64_t update_id) {
+    return {{"Result", std::move(didl)},
+            {"NumberReturned", std::to_string(returned)},
+            {"TotalMatches", std::to_string(total)},
+            {"UpdateID", std::to_string(update_id)}};
+}
+
+// What a device waiting for approval sees: a root holding one empty folder whose title says what to do.
+constexpr const char* kApprovalId = "approval";
+
+upnp::OutArgs browse_restricted(const BrowseArgs& args, std::int64_t update_id) {
+    std::string didl = "<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
+                       "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+                       "xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\">";
+    const std::string note = std::string("<container id=\"") + kApprovalId +
+                             "\" parentID=\"0\" restricted=\"1\" searchable=\"0\" childCount=\"0\">"
+                             "<dc:title>Waiting for approval: ask the owner to approve this device</dc:title>"
+                             "<upnp:class>object.container.storageFolder</upnp:class></container>";
     std::int64_t returned = 0;
     std::int64_t total = 0;
-    if (metadata) {
+    if (args.object_id == "0" && args.metadata) {
+        didl +=
+            "<container id=\"0\" parentID=\"-1\" restricted=\"1\" searchable=\"0\" childCount=\"1\">"
+            "<dc:title>root</dc:title><upnp:class>object.container.storageFolder</upnp:class></container>";
+        returned = total = 1;
+    } else if (args.object_id == "0") {
+        total = 1;
+        if (args.start == 0) {
+            didl += note;
+            returned = 1;
+        }
+    } else if (args.object_id == kApprovalId) {
+        if (args.metadata) {
+            didl += note;
+            returned = total = 1;
+        }
+    } else {
+        throw upnp::UpnpException(upnp::errors::no_such_object());
+    }
+    return browse_answer(didl + "</DIDL-Lite>", returned, total, update_id);
+}
+
+} // namespace
+
+upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
+    const auto args = browse_args(call);
+    auto reader = readers_.acquire();
+    if (ctx.restricted) return browse_restricted(args, reader->system_update_id());
+    const std::int64_t id = object_id(args.object_id);
+    auto object = reader->get(id);
+    if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    std::int64_t returned = 0;
+    std::int64_t total = 0;
+    if (args.metadata) {
         didl.add(*object);
         returned = total = 1;
     } else if (object->is_container) {
         // RequestedCount 0 means "all"; SQLite's LIMIT -1 is unbounded.
-        auto children = reader->children(id, *order, start, count == 0 ? -1 : count);
+        const std::int64_t limit = args.count == 0 ? -1 : args.count;
+        auto children = args.order_by == db::kDefaultOrder
+                            ? reader->children_in_default_order(id, args.start, limit)
+                            : reader->children(id, args.order_by, args.start, limit);
         for (const auto& child : children)
             didl.add(child);
         returned = static_cast<std::int64_t>(children.size());
         total = object->child_count;
     }
-    return {{"Result", didl.finish()},
-            {"NumberReturned", std::to_string(returned)},
-            {"TotalMatches", std::to_string(total)},
-            {"UpdateID", std::to_string(reader->system_update_id())}};
+    return browse_answer(didl.finish(), returned, total, reader->system_update_id());
 }
 
 } // namespace hearth::cds

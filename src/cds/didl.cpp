@@ -64,7 +64,7 @@ std::optional<std::string> sort_sql(std::string_view criteria) {
         if (match == nullptr) return std::nullopt;
         sql.append(", ").append(match->column).append(descending ? " DESC" : " ASC");
     }
-    return sql + ", title COLLATE NOCASE, id";
+    return sql == "is_container DESC" ? std::string(db::kDefaultOrder) : sql + ", title COLLATE NOCASE, id";
 }
 
 std::string sort_capabilities() {
@@ -116,8 +116,8 @@ std::string date_of_mtime(std::int64_t mtime) {
 }
 } // namespace
 
-DidlWriter::DidlWriter(const Filter& filter, std::string base_url)
-    : filter_(filter), base_url_(std::move(base_url)) {
+DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile)
+    : filter_(filter), base_url_(std::move(base_url)), profile_(profile) {
     out_.reserve(4096);
     out_ = "<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
@@ -169,7 +169,14 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         if (!date && !music && o.mtime) date = date_of_mtime(*o.mtime);
         if (date) element("dc:date", *date);
     }
-    if (filter_.wants("res")) add_res(o);
+    if (filter_.wants("res")) {
+        auto plan = profile_ ? transcode::decide(db::media_info(o), *profile_) : transcode::Plan{};
+        if (plan.action == transcode::Action::direct) {
+            add_res(o);
+        } else {
+            add_converted_res(o, plan);
+        }
+    }
     out_.append("</item>");
 }
 
@@ -202,6 +209,43 @@ void DidlWriter::add_res(const db::ObjectRow& o) {
     out_.append(">");
     append_xml_escaped(out_, base_url_ + media_path(o));
     out_.append("</res>");
+}
+
+void DidlWriter::add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan) {
+    out_.append("<res protocolInfo=\"");
+    append_xml_escaped(out_, "http-get:*:" + plan.mime + ":" + converted_features(plan));
+    out_.append("\"");
+    if (o.duration_ms && filter_.wants("res@duration")) {
+        out_.append(" duration=\"").append(media::format_duration(*o.duration_ms)).append("\"");
+    }
+    const std::int64_t width = plan.width > 0 ? plan.width : o.width.value_or(0);
+    const std::int64_t height = plan.height > 0 ? plan.height : o.height.value_or(0);
+    if (!plan.video_codec.empty() && width > 0 && height > 0 && filter_.wants("res@resolution")) {
+        out_.append(" resolution=\"")
+            .append(std::to_string(width))
+            .append("x")
+            .append(std::to_string(height));
+        out_.append("\"");
+    }
+    auto channels = plan.copy_audio ? o.channels : std::optional<std::int64_t>(plan.audio_channels);
+    if (channels && *channels > 0 && filter_.wants("res@nrAudioChannels")) {
+        out_.append(" nrAudioChannels=\"").append(std::to_string(*channels)).append("\"");
+    }
+    out_.append(">");
+    append_xml_escaped(out_, base_url_ + converted_path(o, plan));
+    out_.append("</res>");
+}
+
+std::string converted_path(const db::ObjectRow& o, const transcode::Plan& plan) {
+    return "/media/" + std::to_string(o.id) + (plan.container == "mp3" ? "/play.mp3" : "/play.ts");
+}
+
+std::string converted_features(const transcode::Plan& plan) {
+    std::string out;
+    if (plan.dlna_profile) out += "DLNA.ORG_PN=" + *plan.dlna_profile + ";";
+    // OP=10: seek by time (TimeSeekRange.dlna.org), not by bytes; CI=1: converted content. FLAGS: streaming
+    // transfer, background mode, connection stall, DLNA 1.5.
+    return out + "DLNA.ORG_OP=10;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=01700000000000000000000000000000";
 }
 
 std::string DidlWriter::finish() {

@@ -1,10 +1,13 @@
 #include "hearth/config/config.hpp"
+#include "hearth/net/lan_policy.hpp"
+#include "hearth/renderers/profile.hpp"
 #include "hearth/util/strings.hpp"
 
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -36,6 +39,23 @@ po::options_description option_table() {
         ("port", po::value<std::string>()->value_name("N"), "HTTP port (default: 8300)")
         ("name", po::value<std::string>()->value_name("NAME"),
             "name shown on TVs (default: \"Hearth on <hostname>\")")
+        ("allow", po::value<std::vector<std::string>>()->value_name("CIDR")->composing(),
+            "only these address ranges may use Hearth (besides the host itself); repeatable (default: the "
+            "subnets of the interfaces Hearth serves on)")
+        ("host-name", po::value<std::vector<std::string>>()->value_name("NAME")->composing(),
+            "a DNS name by which devices reach this server (besides its addresses and host name); repeatable")
+        ("devices", po::value<std::string>()->value_name("MODE"),
+            "open: every device on the home network may browse and play (default); approved: new devices "
+            "wait until the owner approves them (hearth devices approve ID)")
+        ("max-streams", po::value<std::string>()->value_name("N"), "streams playing at once, all devices (default: 6)")
+        ("max-streams-per-device", po::value<std::string>()->value_name("N"),
+            "streams playing at once on one device (default: 3)")
+        ("one-stream-per-title", po::bool_switch(), "a title plays on one device at a time")
+        ("profiles", po::value<std::string>()->value_name("DIR"),
+            "folder of renderer profile files (*.conf) that add to or replace the built-in ones "
+            "(default: /etc/hearth/profiles.d when it exists)")
+        ("max-transcodes", po::value<std::string>()->value_name("N"),
+            "conversions running at once (default: half the processor cores, at least 1)")
         ("log-level", po::value<std::string>()->value_name("LEVEL"),
             "error, warning, info or debug (default: info)")
         ("scan-only", po::bool_switch(), "index the media folders, print a summary and exit");
@@ -78,7 +98,8 @@ void read_config_file(const fs::path& file, const po::options_description& desc,
         // (systemd starts it in /).
         auto base = fs::absolute(file).parent_path();
         for (auto& option : parsed.options) {
-            if (option.string_key != "media" && option.string_key != "db") continue;
+            if (option.string_key != "media" && option.string_key != "db" && option.string_key != "profiles")
+                continue;
             for (auto& value : option.value) {
                 if (!value.empty() && fs::path(value).is_relative()) value = (base / value).string();
             }
@@ -95,6 +116,13 @@ std::uint16_t parse_port(const std::string& text) {
         throw UsageError{"--port: '" + text + "' is not a port number (1-65535)"};
     }
     return static_cast<std::uint16_t>(*value);
+}
+
+unsigned parse_count(const std::string& option, const std::string& text) {
+    auto value = parse_uint(text);
+    if (!value || *value == 0 || *value > 1000)
+        throw UsageError{option + ": '" + text + "' is not a number from 1 to 1000"};
+    return static_cast<unsigned>(*value);
 }
 
 log::Level parse_level(const std::string& text) {
@@ -172,6 +200,7 @@ std::vector<fs::path> media_dirs(const po::variables_map& vm, const Environment&
 Config build_config(const po::variables_map& vm, const Environment& env) {
     Config config;
     config.media_dirs = media_dirs(vm, env);
+    config.media_by_default = vm.count("media") == 0;
     if (vm.count("db")) {
         fs::path db = vm["db"].as<std::string>();
         if (db.empty()) throw UsageError{"--db: empty file name"};
@@ -190,6 +219,54 @@ Config build_config(const po::variables_map& vm, const Environment& env) {
     if (config.friendly_name.empty()) throw UsageError{"--name: the name may not be empty"};
     if (config.friendly_name.size() > 64)
         throw UsageError{"--name: at most 64 bytes (UPnP friendlyName limit)"};
+    if (vm.count("allow")) {
+        for (const auto& text : vm["allow"].as<std::vector<std::string>>()) {
+            auto range = net::parse_cidr(text);
+            if (!range)
+                throw UsageError{"--allow: '" + text +
+                                 "' is not an IPv4 address or range like 192.168.1.0/24"};
+            config.allow.push_back(*range);
+        }
+    }
+    if (vm.count("host-name")) {
+        for (const auto& name : vm["host-name"].as<std::vector<std::string>>()) {
+            if (name.empty() || name.find_first_of(" /:[]") != std::string::npos) {
+                throw UsageError{"--host-name: '" + name + "' is not a host name"};
+            }
+            config.host_names.push_back(name);
+        }
+    }
+    if (vm.count("devices")) {
+        const auto& mode = vm["devices"].as<std::string>();
+        if (mode != "open" && mode != "approved")
+            throw UsageError{"--devices: '" + mode + "' is not open or approved"};
+        config.require_approval = mode == "approved";
+    }
+    if (vm.count("max-streams"))
+        config.max_streams = parse_count("--max-streams", vm["max-streams"].as<std::string>());
+    if (vm.count("max-streams-per-device")) {
+        config.max_streams_per_device =
+            parse_count("--max-streams-per-device", vm["max-streams-per-device"].as<std::string>());
+    }
+    config.one_stream_per_title = vm["one-stream-per-title"].as<bool>();
+    if (vm.count("profiles")) {
+        fs::path dir = vm["profiles"].as<std::string>();
+        config.profiles_dir = dir.is_absolute() ? dir : env.cwd / dir;
+        std::error_code ec;
+        if (!fs::is_directory(*config.profiles_dir, ec))
+            throw UsageError{"--profiles: '" + dir.string() + "' is not a folder"};
+    } else if (std::error_code ec; fs::is_directory(env.default_profiles_dir, ec)) {
+        config.profiles_dir = env.default_profiles_dir;
+    }
+    try {
+        renderers::load_profiles(config.profiles_dir);
+    } catch (const renderers::ProfileFileError& e) {
+        throw UsageError{std::string("--profiles: ") + e.what()};
+    }
+    config.max_transcodes = std::max(1U, std::thread::hardware_concurrency() / 2);
+    if (vm.count("max-transcodes")) {
+        config.max_transcodes = parse_count("--max-transcodes", vm["max-transcodes"].as<std::string>());
+    }
     if (vm.count("log-level")) config.log_level = parse_level(vm["log-level"].as<std::string>());
     config.scan_only = vm["scan-only"].as<bool>();
     return config;

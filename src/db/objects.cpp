@@ -1,5 +1,7 @@
 #include "hearth/db/objects.hpp"
 
+#include <cctype>
+
 namespace hearth::db {
 namespace {
 
@@ -7,7 +9,8 @@ constexpr const char* kColumns =
     "id, parent_id, is_container, title, upnp_class, child_count, path, size, mtime, mime, dlna_profile, "
     "duration_ms, bitrate, width, height, channels, sample_rate, bits_per_sample, artist, album, "
     "album_artist, "
-    "genre, date, track";
+    "genre, date, track, container, video_codec, audio_codec, video_profile, video_level, audio_bitrate, "
+    "frame_rate";
 
 ObjectRow read_row(const Statement& s) {
     ObjectRow r;
@@ -35,16 +38,71 @@ ObjectRow read_row(const Statement& s) {
     r.genre = s.opt_text(21);
     r.date = s.opt_text(22);
     r.track = s.opt_int64(23);
+    r.container = s.opt_text(24);
+    r.video_codec = s.opt_text(25);
+    r.audio_codec = s.opt_text(26);
+    r.video_profile = s.opt_int64(27);
+    r.video_level = s.opt_int64(28);
+    r.audio_bitrate = s.opt_int64(29);
+    if (!s.is_null(30)) r.frame_rate = s.real(30);
     return r;
 }
 
 } // namespace
 
+media::MediaInfo media_info(const ObjectRow& row) {
+    media::MediaInfo info;
+    const auto& cls = row.upnp_class;
+    info.kind = cls.starts_with("object.item.imageItem")   ? media::Kind::image
+                : cls.starts_with("object.item.audioItem") ? media::Kind::audio
+                                                           : media::Kind::video;
+    info.container = row.container.value_or("");
+    auto dot = row.path.rfind('.');
+    if (dot != std::string::npos && row.path.find('/', dot) == std::string::npos) {
+        info.extension = row.path.substr(dot + 1);
+        for (char& c : info.extension)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    info.duration_ms = row.duration_ms;
+    info.bitrate = row.bitrate;
+    info.video_codec = row.video_codec.value_or("");
+    info.video_profile = static_cast<int>(row.video_profile.value_or(-1));
+    info.video_level = static_cast<int>(row.video_level.value_or(-1));
+    info.width = row.width;
+    info.height = row.height;
+    info.frame_rate = row.frame_rate;
+    info.audio_codec = row.audio_codec.value_or("");
+    info.channels = row.channels;
+    info.sample_rate = row.sample_rate;
+    info.bits_per_sample = row.bits_per_sample;
+    info.audio_bitrate = row.audio_bitrate;
+    return info;
+}
+
 ObjectReader::ObjectReader(const std::filesystem::path& db_path)
     : db_(db_path, OpenMode::read_only),
       get_(db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE id = ?")),
       root_count_(db_.prepare("SELECT COUNT(*) FROM objects WHERE parent_id = 0")),
-      update_id_(db_.prepare("SELECT value FROM settings WHERE key = 'system_update_id'")) {}
+      update_id_(db_.prepare("SELECT value FROM settings WHERE key = 'system_update_id'")),
+      unplaced_(
+          db_.prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE parent_id = ? AND position IS NULL)")),
+      by_position_(
+          db_.prepare(std::string("SELECT ") + kColumns +
+                      " FROM objects WHERE parent_id = ? AND position >= ? ORDER BY position LIMIT ?")) {}
+
+std::vector<ObjectRow> ObjectReader::children_in_default_order(std::int64_t parent, std::int64_t offset,
+                                                               std::int64_t limit) {
+    unplaced_.bind(1, parent);
+    const bool all_placed = unplaced_.step() && unplaced_.int64(0) == 0;
+    unplaced_.reset();
+    if (!all_placed) return children(parent, kDefaultOrder, offset, limit);
+    by_position_.bind(1, parent).bind(2, offset).bind(3, limit < 0 ? std::int64_t{-1} : limit);
+    std::vector<ObjectRow> out;
+    while (by_position_.step())
+        out.push_back(read_row(by_position_));
+    by_position_.reset();
+    return out;
+}
 
 std::optional<ObjectRow> ObjectReader::get(std::int64_t id) {
     if (id == kRootId) {
@@ -88,6 +146,18 @@ std::vector<FormatRow> ObjectReader::formats() {
     std::vector<FormatRow> out;
     while (stmt.step())
         out.push_back({stmt.text(0), stmt.opt_text(1), stmt.int64(2) != 0});
+    return out;
+}
+
+std::vector<KindCount> ObjectReader::library_counts() {
+    auto stmt =
+        db_.prepare("SELECT CASE WHEN is_container THEN 'folders' WHEN upnp_class LIKE "
+                    "'object.item.videoItem%' THEN 'video' "
+                    "WHEN upnp_class LIKE 'object.item.audioItem%' THEN 'music' ELSE 'pictures' END AS kind, "
+                    "COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY kind ORDER BY kind");
+    std::vector<KindCount> out;
+    while (stmt.step())
+        out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
     return out;
 }
 

@@ -29,6 +29,19 @@ std::optional<std::int64_t> media_object_id(std::string_view path) {
     return static_cast<std::int64_t>(*id);
 }
 
+std::optional<std::int64_t> converted_object_id(std::string_view path) {
+    constexpr std::string_view prefix = "/media/";
+    if (!path.starts_with(prefix)) return std::nullopt;
+    auto rest = path.substr(prefix.size());
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    auto variant = rest.substr(slash + 1);
+    if (variant != "play.ts" && variant != "play.mp3") return std::nullopt;
+    auto id = parse_uint(rest.substr(0, slash));
+    if (!id || *id == 0 || *id > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<std::int64_t>(*id);
+}
+
 std::string transfer_mode(std::string_view requested, bool is_image) {
     auto mode = trim(requested);
     if (iequals(mode, "Background")) return "Background";
@@ -37,7 +50,7 @@ std::string transfer_mode(std::string_view requested, bool is_image) {
     return is_image ? "Interactive" : "Streaming";
 }
 
-Response serve_media(const Request& request, db::ReaderPool& readers) {
+Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit) {
     if (request.method != "GET" && request.method != "HEAD") {
         return Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
     }
@@ -69,6 +82,14 @@ Response serve_media(const Request& request, db::ReaderPool& readers) {
         r.header("contentFeatures.dlna.org", media::content_features(object->dlna_profile, image));
     }
     auto range = request.has_header("Range") ? parse_range(request.header("Range"), size) : RangeResult{};
+    if (request.method == "GET" && !image && range.outcome != RangeOutcome::unsatisfiable) {
+        auto admitted = admit(*object);
+        if (auto* refusal = std::get_if<Response>(&admitted)) {
+            ::close(fd);
+            return std::move(*refusal);
+        }
+        r.keep_alive = std::get<std::shared_ptr<void>>(std::move(admitted));
+    }
     switch (range.outcome) {
     case RangeOutcome::unsatisfiable:
         ::close(fd);

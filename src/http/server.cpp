@@ -46,6 +46,7 @@ namespace {
 struct PendingRequest {
     std::string body;
     bool too_large = false;
+    std::shared_ptr<void> keep_alive; // released when libmicrohttpd reports the request completed
 };
 
 MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char* value) {
@@ -54,9 +55,51 @@ MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char*
     return MHD_YES;
 }
 
-MHD_Result queue(MHD_Connection* connection, Response&& r) {
+// The state of one streamed response, owned by libmicrohttpd from creation to its free callback.
+struct StreamState {
+    std::shared_ptr<StreamSource> source;
+    StreamSource::Parking parking;
+};
+
+ssize_t read_stream(void* cls, std::uint64_t, char* buf, size_t max) {
+    auto* state = static_cast<StreamState*>(cls);
+    long n = state->source->read(buf, max, state->parking);
+    if (n == -1) return MHD_CONTENT_READER_END_OF_STREAM;
+    if (n < 0) return MHD_CONTENT_READER_END_WITH_ERROR;
+    return static_cast<ssize_t>(n);
+}
+
+void free_stream(void* cls) {
+    auto* state = static_cast<StreamState*>(cls);
+    state->source->detach();
+    delete state;
+}
+
+MHD_Response* stream_response(MHD_Connection* connection, std::shared_ptr<StreamSource> source) {
+    auto* state = new StreamState{std::move(source),
+                                  {[connection] { MHD_suspend_connection(connection); },
+                                   [connection] { MHD_resume_connection(connection); }}};
+    MHD_Response* response =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, read_stream, state, free_stream);
+    if (response == nullptr) {
+        free_stream(state);
+        return nullptr;
+    }
+    // No chunked encoding, and close afterwards: renderers expect a plain byte stream.
+    MHD_set_response_options(response, MHD_RF_HTTP_1_0_COMPATIBLE_STRICT, MHD_RO_END);
+    return response;
+}
+
+MHD_Result queue(MHD_Connection* connection, Response&& r, PendingRequest* pending = nullptr) {
+    if (r.drop_connection) {
+        if (r.file) ::close(r.file->fd);
+        return MHD_NO;
+    }
+    if (pending != nullptr) pending->keep_alive = std::move(r.keep_alive);
     MHD_Response* response = nullptr;
-    if (r.file) {
+    if (r.stream) {
+        response = stream_response(connection, std::move(r.stream));
+    } else if (r.file) {
         response = MHD_create_response_from_fd_at_offset64(r.file->length, r.file->fd,
                                                            static_cast<std::uint64_t>(r.file->offset));
         if (response == nullptr) ::close(r.file->fd);
@@ -115,7 +158,7 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
     if (pending->too_large) return queue(connection, Response::text(413, "Request body too large\n"));
     Request req = make_request(connection, url, method, *pending);
     try {
-        return queue(connection, impl->handler(req));
+        return queue(connection, impl->handler(req), pending);
     } catch (const std::exception& e) {
         log::error("internal error answering ", req.method, " ", req.path, ": ", e.what());
         return queue(connection, Response::text(500, "Internal error\n"));
@@ -148,10 +191,11 @@ void Server::start() {
     addr.sin_port = htons(impl_->port);
     addr.sin_addr.s_addr = htonl(INADDR_ANY);
     impl_->daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD, impl_->port, on_accept, impl_.get(), on_request, impl_.get(),
-        MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, impl_->threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 120U, MHD_OPTION_CONNECTION_LIMIT, 1000U,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64U, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME, impl_->port, on_accept, impl_.get(),
+        on_request, impl_.get(), MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, impl_->threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 120U,
+        MHD_OPTION_CONNECTION_LIMIT, 1000U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64U,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
     if (impl_->daemon == nullptr) {
         throw std::runtime_error("cannot listen on TCP port " + std::to_string(impl_->port) +
                                  " (in use, or not permitted); choose another with --port");

@@ -169,12 +169,25 @@ class Writer {
         db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
                  "objects.id) "
                  "WHERE is_container = 1");
+        if (dirty_ || removed > 0 || has_unplaced()) {
+            // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
+            db_.exec(
+                "WITH ranked AS (SELECT id, row_number() OVER (PARTITION BY parent_id ORDER BY is_container "
+                "DESC, title COLLATE NOCASE, id) - 1 AS pos FROM objects) UPDATE objects SET position = "
+                "ranked.pos FROM ranked WHERE objects.id = ranked.id AND objects.position IS NOT ranked.pos");
+        }
         set_setting("scan_generation", generation_);
         if (dirty_ || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);
         tx_->commit();
         tx_.reset();
         db_.exec("PRAGMA optimize");
         return removed;
+    }
+
+    /// Rows without a position: added by a scan that was stopped before it placed them.
+    bool has_unplaced() {
+        auto s = db_.prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE position IS NULL)");
+        return s.step() && s.int64(0) != 0;
     }
 
     /// Commits the open batch (so browsing sees progress) and opens the next.
@@ -222,10 +235,13 @@ class Writer {
         "INSERT INTO objects(parent_id, is_container, path, title, upnp_class, size, mtime, mime, "
         "dlna_profile, "
         "container, duration_ms, bitrate, video_codec, width, height, frame_rate, audio_codec, channels, "
-        "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen) "
+        "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen, "
+        "video_profile, "
+        "video_level, audio_bitrate) "
         "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
         "?20, ?21, "
-        "?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT(path) DO UPDATE SET parent_id = excluded.parent_id, "
+        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) ON CONFLICT(path) DO UPDATE SET parent_id = "
+        "excluded.parent_id, "
         "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = "
         "excluded.mtime, "
         "mime = excluded.mime, dlna_profile = excluded.dlna_profile, container = excluded.container, "
@@ -235,7 +251,9 @@ class Writer {
         "excluded.sample_rate, "
         "bits_per_sample = excluded.bits_per_sample, artist = excluded.artist, album = excluded.album, "
         "album_artist = excluded.album_artist, genre = excluded.genre, track = excluded.track, "
-        "disc = excluded.disc, date = excluded.date, seen = excluded.seen");
+        "disc = excluded.disc, date = excluded.date, seen = excluded.seen, video_profile = "
+        "excluded.video_profile, "
+        "video_level = excluded.video_level, audio_bitrate = excluded.audio_bitrate");
 };
 
 void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
@@ -258,6 +276,8 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     s.bind(17, info.channels).bind(18, info.sample_rate).bind(19, info.bits_per_sample);
     s.bind(20, info.artist).bind(21, info.album).bind(22, info.album_artist).bind(23, info.genre);
     s.bind(24, info.track).bind(25, info.disc).bind(26, info.date).bind(27, generation_);
+    auto known = [](int v) { return v >= 0 ? std::optional<std::int64_t>(v) : std::nullopt; };
+    s.bind(28, known(info.video_profile)).bind(29, known(info.video_level)).bind(30, info.audio_bitrate);
     s.exec();
     dirty_ = true;
     tick();
@@ -322,9 +342,9 @@ struct FileId {
 
 class Walk {
   public:
-    Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary)
-        : writer_(writer), roots_(roots), summary_(summary), objects_(writer.load_objects()),
-          skipped_(writer.load_skipped()) {}
+    Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary, ScanProgress& progress)
+        : writer_(writer), roots_(roots), summary_(summary), progress_(progress),
+          objects_(writer.load_objects()), skipped_(writer.load_skipped()) {}
 
     /// Walks every root; returns the files that need probing.
     std::vector<Pending> run(const std::atomic<bool>& stop) {
@@ -370,6 +390,8 @@ class Walk {
         while (!stack.empty() && !stop.load()) {
             auto [dir, id] = std::move(stack.back());
             stack.pop_back();
+            progress_.set_current(dir.string());
+            progress_.folders = summary_.folders;
             std::error_code ec;
             for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
                 visit(it->path(), id, stack);
@@ -442,11 +464,24 @@ class Walk {
     Writer& writer_;
     const std::vector<fs::path>& roots_;
     ScanSummary& summary_;
+    ScanProgress& progress_;
     std::unordered_map<std::string, Known> objects_;
     std::unordered_map<std::string, Known> skipped_;
     std::set<FileId> visited_;
     std::vector<Pending> pending_;
 };
+
+void record_probe(Writer& writer, const Probed& p, ScanSummary& summary) {
+    if (const auto* info = std::get_if<media::MediaInfo>(&p.result)) {
+        writer.put_item(*p.file, *info);
+        ++(p.file->existing_id ? summary.updated : summary.added);
+        return;
+    }
+    const auto& reason = std::get<media::ProbeError>(p.result).reason;
+    log::warning("skipping ", p.file->path.string(), ": ", reason);
+    ++summary.skipped[reason_group(reason)];
+    writer.put_skipped(*p.file, reason);
+}
 
 void log_progress(std::size_t done, std::size_t total, Clock::time_point start) {
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
@@ -460,29 +495,33 @@ Scanner::Scanner(fs::path db_path, std::vector<fs::path> roots, unsigned probe_t
     : db_path_(std::move(db_path)), roots_(std::move(roots)),
       probe_threads_(probe_threads == 0 ? 1 : probe_threads) {}
 
-ScanSummary Scanner::run(const std::atomic<bool>& stop) {
+ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) {
     const auto start = Clock::now();
+    ScanProgress unused;
+    ScanProgress& p = progress ? *progress : unused;
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    p.phase = ScanProgress::walking;
+    p.probed = 0;
+    p.to_probe = 0;
     ScanSummary summary;
     Writer writer(db_path_);
-    auto pending = Walk(writer, roots_, summary).run(stop);
+    auto pending = Walk(writer, roots_, summary, p).run(stop);
     writer.flush();
     log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
               pending.size(), " to probe");
+    p.folders = summary.folders;
+    p.to_probe = static_cast<std::int64_t>(pending.size());
+    p.phase = ScanProgress::probing;
     {
         ProbePool pool(pending, probe_threads_, stop);
         auto last_report = Clock::now();
         std::size_t done = 0;
-        while (auto p = pool.next()) {
+        while (auto probed = pool.next()) {
             ++done;
-            if (auto* info = std::get_if<media::MediaInfo>(&p->result)) {
-                writer.put_item(*p->file, *info);
-                ++(p->file->existing_id ? summary.updated : summary.added);
-            } else {
-                const auto& reason = std::get<media::ProbeError>(p->result).reason;
-                log::warning("skipping ", p->file->path.string(), ": ", reason);
-                ++summary.skipped[reason_group(reason)];
-                writer.put_skipped(*p->file, reason);
-            }
+            record_probe(writer, *probed, summary);
+            p.probed = static_cast<std::int64_t>(done);
+            p.set_current(probed->file->path.parent_path().string());
+            p.seconds = elapsed();
             if (Clock::now() - last_report > std::chrono::seconds(2)) {
                 log_progress(done, pending.size(), start);
                 last_report = Clock::now();
@@ -491,11 +530,12 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop) {
     }
     if (stop.load()) {
         writer.flush(); // keep what was done; the next scan picks up the rest
-        summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return summary;
+    } else {
+        summary.removed = writer.finish();
     }
-    summary.removed = writer.finish();
-    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    summary.seconds = elapsed();
+    p.seconds = summary.seconds;
+    p.phase = ScanProgress::finished;
     return summary;
 }
 

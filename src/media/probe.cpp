@@ -71,6 +71,7 @@ void read_video(const AVStream* s, MediaInfo& info) {
     const AVCodecParameters* p = s->codecpar;
     info.video_codec = avcodec_get_name(p->codec_id);
     info.video_profile = p->profile;
+    info.video_level = p->level;
     info.width = positive(p->width);
     info.height = positive(p->height);
     AVRational rate = s->avg_frame_rate.num > 0 ? s->avg_frame_rate : s->r_frame_rate;
@@ -94,7 +95,11 @@ void quiet_libav() {
 }
 
 std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
-    AVFormatContext* raw = nullptr;
+    AVFormatContext* raw = avformat_alloc_context();
+    // Enough to read the stream parameters of any sane file; the defaults (5 MB, 5 s) decode far more than
+    // an index needs and cost time and memory on every file.
+    raw->probesize = 1 << 20;
+    raw->max_analyze_duration = AV_TIME_BASE;
     int rc = avformat_open_input(&raw, file.c_str(), nullptr, nullptr);
     if (rc < 0) return ProbeError{"not readable as media: " + av_error_text(rc)};
     FormatContext ctx(raw);

@@ -63,12 +63,13 @@ struct Outgoing {
 } // namespace
 
 struct Server::Impl {
-    Impl(Identity id, std::vector<net::Interface> ifaces, net::LanPolicy lan, std::uint16_t port)
-        : identity(std::move(id)), interfaces(std::move(ifaces)), policy(std::move(lan)), http_port(port) {}
+    Impl(Identity id, std::vector<net::Interface> ifaces, Admission admission, std::uint16_t port)
+        : identity(std::move(id)), interfaces(std::move(ifaces)), may_answer(std::move(admission)),
+          http_port(port) {}
 
     Identity identity;
     std::vector<net::Interface> interfaces;
-    net::LanPolicy policy;
+    Admission may_answer;
     std::uint16_t http_port;
     Fd listener;
     Fd wake{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
@@ -93,7 +94,8 @@ struct Server::Impl {
     void send_byebye();
     void send_now(const Outgoing& o);
     void receive(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored);
-    void loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored);
+    void loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored,
+              std::atomic<std::int64_t>& heartbeat_ms);
 };
 
 void Server::Impl::open_sockets() {
@@ -189,7 +191,7 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
         }
         const net::Interface* iface = interface_by_index(ifindex);
         auto search = parse_search(std::string_view(buf, static_cast<std::size_t>(n)));
-        if (!search || iface == nullptr || !policy.allows(from.sin_addr)) {
+        if (!search || iface == nullptr || !may_answer(from.sin_addr)) {
             ++ignored;
             continue;
         }
@@ -210,10 +212,16 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
     }
 }
 
-void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored) {
+static std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored,
+                        std::atomic<std::int64_t>& heartbeat_ms) {
     auto next_announce = Clock::now();
     int initial_rounds = 3;
     while (!stopping.load()) {
+        heartbeat_ms = now_ms();
         auto now = Clock::now();
         if (now >= next_announce) {
             announce_round(now);
@@ -238,10 +246,10 @@ void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::u
     send_byebye();
 }
 
-Server::Server(Identity identity, std::vector<net::Interface> interfaces, net::LanPolicy policy,
+Server::Server(Identity identity, std::vector<net::Interface> interfaces, Admission may_answer,
                std::uint16_t http_port)
-    : impl_(
-          std::make_unique<Impl>(std::move(identity), std::move(interfaces), std::move(policy), http_port)) {}
+    : impl_(std::make_unique<Impl>(std::move(identity), std::move(interfaces), std::move(may_answer),
+                                   http_port)) {}
 
 Server::~Server() {
     stop();
@@ -249,7 +257,12 @@ Server::~Server() {
 
 void Server::start() {
     impl_->open_sockets();
-    thread_ = std::thread([this] { impl_->loop(answered_, ignored_); });
+    heartbeat_ms_ = now_ms();
+    thread_ = std::thread([this] { impl_->loop(answered_, ignored_, heartbeat_ms_); });
+}
+
+bool Server::healthy() const {
+    return thread_.joinable() && now_ms() - heartbeat_ms_.load() < 10000;
 }
 
 void Server::stop() {

@@ -1,6 +1,7 @@
 #include "hearth/util/strings.hpp"
 
 #include <charconv>
+#include <cstdio>
 
 namespace hearth {
 
@@ -41,6 +42,39 @@ std::string xml_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size() + 16);
     append_xml_escaped(out, text);
+    return out;
+}
+
+std::string json_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 8);
+    for (char c : text) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+                out += buf;
+            } else {
+                out += c;
+            }
+        }
+    }
     return out;
 }
 

@@ -2,17 +2,35 @@
 // The composition root: owns every subsystem, starts them in dependency order and stops them in reverse.
 // Threads: run() on the main thread; HTTP pool threads call handle(); the scanner and SSDP have their own.
 #include "hearth/config/config.hpp"
+#include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
 #include "hearth/net/interfaces.hpp"
+#include "hearth/status/status_json.hpp"
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 namespace hearth {
 
+namespace ssdp {
+class Server;
+}
+namespace renderers {
+struct Profile;
+}
+struct Live;
+
 class App {
   public:
-    App(Config config, std::vector<net::Interface> interfaces);
+    /// Reads the options and config file again (for SIGHUP).
+    using Reparse = std::function<ParseResult()>;
+
+    App(Config config, std::vector<net::Interface> interfaces, Reparse reparse = {});
     ~App();
     App(const App&) = delete;
     App& operator=(const App&) = delete;
@@ -27,10 +45,38 @@ class App {
   private:
     struct State;
     http::Response handle(const http::Request& request);
-    http::Response handle_control(const http::Request& request);
+    http::Response handle_control(const http::Request& request, const Live& live, bool restricted);
+    /// The household boundary at accept time (HTTP) or receipt (SSDP). Any thread.
+    bool admit_connection(in_addr client, std::string_view what);
+    /// What the boundary decided about the client of one request.
+    struct Visitor {
+        bool restricted = false; ///< waiting for approval: sees only a note
+        bool can_manage = false; ///< may approve and block devices (the host itself or an approved device)
+    };
+    /// The boundary per request: Host check, device record, blocked/pending devices. Pool threads.
+    std::optional<http::Response> refuse_device(const http::Request& request, const Live& live,
+                                                Visitor& visitor);
+    http::Response device_action(const http::Request& request, const Visitor& visitor);
+    status::Snapshot snapshot(const Live& live, bool can_manage);
+    http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id);
+    const renderers::Profile& renderer_of(const http::Request& request, const Live& live) const;
+    /// One of the --max-transcodes slots, held while a conversion runs; nullptr when all are taken.
+    std::shared_ptr<void> take_transcode_slot(unsigned limit);
 
-    Config config_;
-    std::vector<net::Interface> interfaces_;
+    // Lifecycle, main thread only.
+    std::shared_ptr<const Live> make_live(const Config& config) const;
+    std::unique_ptr<ssdp::Server> start_ssdp(const Config& config);
+    void reload(std::unique_ptr<ssdp::Server>& ssdp);
+    /// One scan with the live media folders; on the scan loop's thread.
+    void scan_once();
+    /// Stream limits for an audio/video GET. Pool threads.
+    std::variant<std::shared_ptr<void>, http::Response>
+    admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how = "direct");
+
+    const Config config_; ///< as started; what SIGHUP changes lives in State::live()
+    const std::vector<net::Interface> interfaces_;
+    const Reparse reparse_;
+    bool scan_requested_ = false;
     std::unique_ptr<State> state_;
 };
 

@@ -2,6 +2,8 @@
 // DIDL-Lite (ContentDirectory:1 §2.8) for Browse results: the Filter, the SortCriteria whitelist and the
 // writer. Pure: no sockets, no database.
 #include "hearth/db/objects.hpp"
+#include "hearth/renderers/profile.hpp"
+#include "hearth/transcode/decision.hpp"
 
 #include <set>
 #include <string>
@@ -29,8 +31,9 @@ std::string sort_capabilities();
 
 class DidlWriter {
   public:
-    /// base_url: "http://address:port", used for res URLs.
-    DidlWriter(const Filter& filter, std::string base_url);
+    /// base_url: "http://address:port", used for res URLs. profile: the asking renderer; when given, an item
+    /// it cannot play is offered as the converted variant instead of the original.
+    DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile = nullptr);
     void add(const db::ObjectRow& object);
     /// The complete DIDL-Lite document (unescaped; the SOAP layer escapes it).
     std::string finish();
@@ -39,15 +42,21 @@ class DidlWriter {
     void add_container(const db::ObjectRow& o);
     void add_item(const db::ObjectRow& o);
     void add_res(const db::ObjectRow& o);
+    void add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan);
     void element(std::string_view name, std::string_view value);
 
     const Filter& filter_;
     std::string base_url_;
+    const renderers::Profile* profile_;
     std::string out_;
 };
 
 /// The URL path of an item's media: "/media/<id>.<ext>" (the extension helps renderers that look at it).
 std::string media_path(const db::ObjectRow& o);
+/// The URL path of an item converted for the asking renderer: "/media/<id>/play.ts" or ".../play.mp3".
+std::string converted_path(const db::ObjectRow& o, const transcode::Plan& plan);
+/// The fourth protocolInfo field of a live conversion: time seek (OP=10), converted (CI=1).
+std::string converted_features(const transcode::Plan& plan);
 
 /// A dc:date value from a tag ("2019", "2019-05-02T10:00:00") or nullopt when it does not look like a date.
 std::optional<std::string> normalize_date(std::string_view tag);

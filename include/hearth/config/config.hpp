@@ -1,6 +1,7 @@
 #pragma once
 // The validated, immutable configuration. Built once by parse_options(); nothing reads raw options
 // afterwards.
+#include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 
 #include <cstdint>
@@ -14,13 +15,24 @@ namespace hearth {
 
 inline constexpr std::uint16_t kDefaultPort = 8300;
 inline constexpr const char* kDefaultConfigFile = "/etc/hearth/hearth.conf";
+inline constexpr const char* kDefaultProfilesDir = "/etc/hearth/profiles.d";
 
 struct Config {
     std::vector<std::filesystem::path> media_dirs; ///< absolute, existing directories
+    bool media_by_default = false;                 ///< no --media given: the XDG folders or the current one
     std::filesystem::path db_path;
     std::vector<std::string> interfaces; ///< empty: every up, multicast-capable, non-loopback interface
     std::uint16_t port = kDefaultPort;
     std::string friendly_name;
+    std::vector<net::Ipv4Address> allow; ///< empty: the subnets of the chosen interfaces
+    std::vector<std::string> host_names; ///< extra names the Host header may carry
+    bool require_approval = false;       ///< --devices approved: new devices wait for the owner
+    unsigned max_streams = 6;
+    unsigned max_streams_per_device = 3;
+    bool one_stream_per_title = false;
+    /// Conversions at once; the default is what the machine sustains (cores / 2).
+    unsigned max_transcodes = 1;
+    std::optional<std::filesystem::path> profiles_dir; ///< the owner's renderer profiles (*.conf)
     log::Level log_level = log::Level::info;
     bool scan_only = false;
 };
@@ -31,6 +43,7 @@ struct Environment {
     std::filesystem::path cwd;
     std::string hostname;
     std::filesystem::path default_config_file = kDefaultConfigFile;
+    std::filesystem::path default_profiles_dir = kDefaultProfilesDir;
     static Environment from_process();
 };
 

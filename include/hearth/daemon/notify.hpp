@@ -7,4 +7,6 @@ namespace hearth::daemon {
 void notify_ready();
 void notify_status(const std::string& status);
 void notify_stopping();
+/// RELOADING=1 (until the next notify_ready()).
+void notify_reloading();
 } // namespace hearth::daemon

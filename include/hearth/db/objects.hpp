@@ -2,6 +2,7 @@
 // Read access to the index for request threads. Each ObjectReader owns a read-only connection and belongs to
 // one thread at a time; ReaderPool lends them out (any thread).
 #include "hearth/db/sqlite.hpp"
+#include "hearth/media/media_info.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -29,13 +30,27 @@ struct ObjectRow {
     std::optional<std::int64_t> channels, sample_rate, bits_per_sample;
     std::optional<std::string> artist, album, album_artist, genre, date;
     std::optional<std::int64_t> track;
+    // What the transcoding decision reads.
+    std::optional<std::string> container, video_codec, audio_codec;
+    std::optional<std::int64_t> video_profile, video_level, audio_bitrate;
+    std::optional<double> frame_rate;
 };
+
+/// The probe's view of an indexed item, rebuilt from its row (for decisions that need no new probe).
+media::MediaInfo media_info(const ObjectRow& row);
 
 /// One distinct way the library's files are offered, for ConnectionManager's SourceProtocolInfo.
 struct FormatRow {
     std::string mime;
     std::optional<std::string> dlna_profile;
     bool is_image = false;
+};
+
+/// How much of one kind the library holds.
+struct KindCount {
+    std::string kind; ///< "video", "music", "pictures"
+    std::int64_t files = 0;
+    std::int64_t bytes = 0;
 };
 
 class ObjectReader {
@@ -47,15 +62,26 @@ class ObjectReader {
     /// Children of a container, ordered by order_by (an ORDER BY body built only from whitelisted columns).
     std::vector<ObjectRow> children(std::int64_t parent, const std::string& order_by, std::int64_t offset,
                                     std::int64_t limit);
+    /// Children in the default order (folders first, then by title), paged with an index seek on the stored
+    /// positions; as children() with that order while a scan has rows it has not placed yet.
+    std::vector<ObjectRow> children_in_default_order(std::int64_t parent, std::int64_t offset,
+                                                     std::int64_t limit);
     std::int64_t system_update_id();
     std::vector<FormatRow> formats();
+    /// Files and bytes per kind, and the number of folders (as kind "folders").
+    std::vector<KindCount> library_counts();
 
   private:
     Database db_;
     Statement get_;
     Statement root_count_;
     Statement update_id_;
+    Statement unplaced_;
+    Statement by_position_;
 };
+
+/// The ORDER BY body of the default order, which children_in_default_order() pages by position.
+inline constexpr const char* kDefaultOrder = "is_container DESC, title COLLATE NOCASE, id";
 
 class ReaderPool {
   public:

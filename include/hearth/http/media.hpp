@@ -4,17 +4,27 @@
 #include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
 
+#include <functional>
+#include <memory>
 #include <optional>
+#include <variant>
 
 namespace hearth::http {
 
 /// The object id in a media path, or nullopt when the path is anything else (→ 404).
 std::optional<std::int64_t> media_object_id(std::string_view path);
 
+/// The object id in a converted-media path ("/media/<id>/play.ts", "/media/<id>/play.mp3"), else nullopt.
+std::optional<std::int64_t> converted_object_id(std::string_view path);
+
 /// The transferMode.dlna.org value to answer with: the request's when it is valid for this kind of content,
 /// else the default (Streaming for audio/video, Interactive for images).
 std::string transfer_mode(std::string_view requested, bool is_image);
 
-Response serve_media(const Request& request, db::ReaderPool& readers);
+/// Decides whether an audio/video GET may start streaming: a lease to hold while it streams, or the refusal
+/// to send instead.
+using StreamAdmission = std::function<std::variant<std::shared_ptr<void>, Response>(const db::ObjectRow&)>;
+
+Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit);
 
 } // namespace hearth::http

@@ -34,11 +34,37 @@ struct FileBody {
     std::uint64_t length = 0;
 };
 
+/// A response body made while it is sent (a live transcode). The server calls read() from its pool threads,
+/// one call at a time for a given response.
+class StreamSource {
+  public:
+    virtual ~StreamSource() = default;
+
+    /// Hooks to pause the connection while no data is ready and to wake it when some is.
+    struct Parking {
+        std::function<void()> park;   ///< call from read(), under the source's lock, before returning 0
+        std::function<void()> unpark; ///< call from the producing thread once data (or the end) is there
+    };
+
+    /// Copies up to max bytes: returns how many (> 0); 0 after calling parking.park() when nothing is ready
+    /// (keep parking.unpark and call it once); -1 at the end of the stream; -2 when it failed midway.
+    virtual long read(char* buf, std::size_t max, const Parking& parking) = 0;
+    /// The response is gone (sent, or the client left): never call unpark again. Any pool thread.
+    virtual void detach() = 0;
+};
+
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     std::optional<FileBody> file; ///< when set, the body is these bytes of the file, sent with sendfile
+    /// When set, the body comes from this source, of unknown length: sent without chunking, then the
+    /// connection closes (what TVs expect of a live stream).
+    std::shared_ptr<StreamSource> stream;
+    /// Kept until the response is fully sent or the client has gone (e.g. a stream slot).
+    std::shared_ptr<void> keep_alive;
+    /// Close the connection without answering (refusals that must not reveal a server).
+    bool drop_connection = false;
 
     static Response text(int status, std::string body,
                          std::string content_type = "text/plain; charset=utf-8");

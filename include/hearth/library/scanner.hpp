@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,12 +30,37 @@ struct ScanSummary {
     std::string line() const;
 };
 
+/// What a running scan is doing, for the status page and systemd's STATUS line. Written by the scanner
+/// thread, read by any thread.
+struct ScanProgress {
+    enum Phase { idle = 0, walking = 1, probing = 2, finished = 3 };
+    std::atomic<int> phase{idle};
+    std::atomic<std::int64_t> folders{0};
+    std::atomic<std::int64_t> to_probe{0};
+    std::atomic<std::int64_t> probed{0};
+    std::atomic<double> seconds{0}; ///< since the scan started, updated as it goes; final when finished
+
+    void set_current(std::string folder) {
+        std::lock_guard lock(mutex_);
+        current_ = std::move(folder);
+    }
+    /// The folder being walked or whose file was just read.
+    std::string current() const {
+        std::lock_guard lock(mutex_);
+        return current_;
+    }
+
+  private:
+    mutable std::mutex mutex_; // guards current_
+    std::string current_;
+};
+
 class Scanner {
   public:
     Scanner(std::filesystem::path db_path, std::vector<std::filesystem::path> roots, unsigned probe_threads);
 
     /// One full pass. Returns early (with what it did so far committed) when stop becomes true.
-    ScanSummary run(const std::atomic<bool>& stop);
+    ScanSummary run(const std::atomic<bool>& stop, ScanProgress* progress = nullptr);
 
   private:
     std::filesystem::path db_path_;

@@ -16,6 +16,7 @@ struct MediaInfo {
     std::optional<std::int64_t> bitrate; ///< overall, bits per second
     std::string video_codec; ///< libavcodec name ("h264", "hevc", "mpeg2video", "mjpeg"); empty if none
     int video_profile = -1;  ///< AVCodecParameters::profile, -1 when unknown
+    int video_level = -1;    ///< AVCodecParameters::level (H.264: 41 for 4.1), -1 when unknown
     std::optional<std::int64_t> width, height;
     std::optional<double> frame_rate;
     std::string audio_codec; ///< "aac", "mp3", "flac", "ac3"…; empty if none

@@ -11,6 +11,10 @@
 #include <variant>
 #include <vector>
 
+namespace hearth::renderers {
+struct Profile;
+}
+
 namespace hearth::upnp {
 
 struct UpnpError {
@@ -65,6 +69,10 @@ using OutArgs = std::vector<std::pair<std::string, std::string>>;
 /// What a handler may know about the request besides its arguments.
 struct RequestContext {
     std::string base_url; ///< "http://<our address on this connection>:<port>"
+    /// The device is waiting for the owner's approval: it sees only a note saying so, not the library.
+    bool restricted = false;
+    /// The asking renderer (for what its items offer); nullptr: every item offers its original.
+    const renderers::Profile* profile = nullptr;
 };
 
 /// The response envelope; argument values are XML-escaped here.

@@ -12,6 +12,9 @@ namespace hearth {
 std::string xml_escape(std::string_view text);
 void append_xml_escaped(std::string& out, std::string_view text);
 
+/// Escapes a string for a JSON string literal (without the quotes).
+std::string json_escape(std::string_view text);
+
 std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);

@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,6 +23,8 @@ class MediaFile:
     title: str = None  # expected dc:title when the file is tagged
     tags: dict = field(default_factory=dict)  # expected artist/album/genre/track/date
     dlna_pn: str = None  # expected DLNA.ORG_PN; "" means "must have none"
+    # Hearth offers files a generic DLNA renderer cannot play converted (OP=10, CI=1, no size): the MIME then.
+    converted_mime: str = None
     size: int = 0  # filled in from disk
     duration: float = None  # seconds, filled in from ffprobe (A/V only)
 
@@ -49,7 +52,8 @@ MUSIC_TAGS = {"artist": "Test Artist", "album": "Test Album", "genre": "Test Gen
 MEDIA_FILES = (
     MediaFile("Videos/clip_h264_aac.mp4", "video", ("video/mp4",), VIDEO),
     MediaFile("Videos/Show/Season 1/ep01_hevc.mkv", "video",
-              ("video/x-matroska", "video/x-mkv", "video/mkv"), VIDEO, dlna_pn=""),
+              ("video/x-matroska", "video/x-mkv", "video/mkv"), VIDEO, dlna_pn="",
+              converted_mime="video/mpeg"),
     MediaFile("Videos/Show/Season 1/ep02_mpeg2.ts", "video",
               ("video/mpeg", "video/mp2t", "video/vnd.dlna.mpeg-tts"), VIDEO),
     MediaFile("Videos/Show/Season 1/ep03_h264.ts", "video",
@@ -57,7 +61,8 @@ MEDIA_FILES = (
     MediaFile("Music/Artist/Album/01 - Tagged Song.mp3", "audio", ("audio/mpeg",), MUSIC,
               title="Tagged Song", tags=dict(MUSIC_TAGS, track=1, date="2021"), dlna_pn="MP3"),
     MediaFile("Music/Artist/Album/02 - Flac Song.flac", "audio", ("audio/flac", "audio/x-flac"),
-              MUSIC, title="Flac Song", tags=dict(MUSIC_TAGS, track=2), dlna_pn=""),
+              MUSIC, title="Flac Song", tags=dict(MUSIC_TAGS, track=2), dlna_pn="",
+              converted_mime="audio/mpeg"),
     MediaFile("Music/aac_song.m4a", "audio", ("audio/mp4", "audio/x-m4a", "audio/m4a"), AUDIO,
               title="AAC Song"),
     MediaFile("Music/tone.wav", "audio", ("audio/wav", "audio/x-wav", "audio/wave", "audio/L16"),
@@ -90,7 +95,14 @@ def build(outdir, log):
 
 
 def ffprobe_duration(url_or_path, timeout=30):
-    """Container duration in seconds as ffprobe reports it (raises on failure)."""
+    """Container duration in seconds as ffprobe reports it (raises on failure).
+
+    A live stream (no Content-Length) cannot be probed for its end over HTTP: it is downloaded first."""
+    if url_or_path.startswith("http") and "/play." in url_or_path:
+        with tempfile.NamedTemporaryFile(suffix=".ts") as tmp:
+            subprocess.run(["curl", "-sS", "--max-time", str(timeout), "-o", tmp.name, url_or_path],
+                           check=True, timeout=timeout + 5)
+            return ffprobe_duration(tmp.name, timeout)
     proc = subprocess.run(
         ["ffprobe", "-v", "error", "-rw_timeout", "10000000", "-show_entries", "format=duration",
          "-of", "json", url_or_path],

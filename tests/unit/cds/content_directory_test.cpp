@@ -97,6 +97,32 @@ TEST_F(ContentDirectoryTest, PagesCoverEveryChildExactlyOnce) {
     EXPECT_EQ(past_end.total, 5);
 }
 
+TEST_F(ContentDirectoryTest, PagingByStoredPositionsMatchesPagingByOffset) {
+    std::vector<std::string> by_offset;
+    for (int start = 0; start < 5; start += 2) {
+        auto r = browse(browse_body("1", "BrowseDirectChildren", start, 2));
+        by_offset.insert(by_offset.end(), r.titles.begin(), r.titles.end());
+    }
+    {
+        db::Database db(dir / "index.db", db::OpenMode::read_write_create);
+        db.exec("WITH ranked AS (SELECT id, row_number() OVER (PARTITION BY parent_id ORDER BY is_container "
+                "DESC, "
+                "title COLLATE NOCASE, id) - 1 AS pos FROM objects) UPDATE objects SET position = ranked.pos "
+                "FROM ranked WHERE objects.id = ranked.id");
+    }
+    std::vector<std::string> by_position;
+    for (int start = 0; start < 5; start += 2) {
+        auto r = browse(browse_body("1", "BrowseDirectChildren", start, 2));
+        EXPECT_EQ(r.total, 5);
+        by_position.insert(by_position.end(), r.titles.begin(), r.titles.end());
+    }
+    EXPECT_EQ(by_position, by_offset);
+    db::ObjectReader reader(dir / "index.db");
+    auto page = reader.children_in_default_order(1, 3, 10);
+    ASSERT_EQ(page.size(), 2u);
+    EXPECT_EQ(page[0].title, "charlie");
+}
+
 TEST_F(ContentDirectoryTest, SortsByRequestedKeys) {
     auto by_track = browse(browse_body("1", "BrowseDirectChildren", 0, 0, "+upnp:originalTrackNumber"));
     EXPECT_EQ(by_track.titles,

@@ -1,0 +1,73 @@
+#!/bin/sh
+# Browse latency in a 100,000-item folder against a 50-item folder, in one run (issue: no COUNT(*) or OFFSET
+# scans per request). Builds a synthetic index (rows inserted with sqlite3: probing 100,000 real files would
+# measure the scanner, not Browse), serves it in a private network namespace, and loads each folder with wrk
+# (8 connections, random StartingIndex, RequestedCount 50).
+# Usage: bench/browse_scaling.sh [--hearth build/hearth] [--duration 10] [--reps 3]
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+hearth="$root/build/hearth"
+duration=10
+reps=3
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --hearth) hearth=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --reps) reps=$2; shift 2 ;;
+    *) echo "usage: $0 [--hearth PATH] [--duration S] [--reps K]" >&2; exit 2 ;;
+    esac
+done
+out="$root/bench/out/browse-scaling"
+rm -rf "$out"
+mkdir -p "$out/media"
+"$hearth" --scan-only --media "$out/media" --db "$out/index.db" >/dev/null
+python3 - "$out" <<'PY'
+import random, sqlite3, sys
+out = sys.argv[1]
+con = sqlite3.connect(f"{out}/index.db")
+root = con.execute("SELECT id FROM objects WHERE parent_id = 0").fetchone()[0]
+keep = 2**62  # a scan generation the server's own scan never reaches, so the synthetic rows stay
+def folder(name, n):
+    con.execute("INSERT INTO objects(parent_id, is_container, path, title, upnp_class, child_count, seen) "
+                "VALUES(?, 1, ?, ?, 'object.container.storageFolder', ?, ?)", (root, f"{out}/media/{name}", name, n, keep))
+    fid = con.execute("SELECT id FROM objects WHERE path = ?", (f"{out}/media/{name}",)).fetchone()[0]
+    con.executemany(
+        "INSERT INTO objects(parent_id, is_container, path, title, upnp_class, size, mime, dlna_profile, width, "
+        "height, seen) VALUES(?, 0, ?, ?, 'object.item.imageItem.photo', 150000, 'image/jpeg', 'JPEG_SM', 640, 480, ?)",
+        [(fid, f"{out}/media/{name}/{i:06d}.jpg", f"Photo {random.randrange(10**9):09d}", keep) for i in range(n)])
+    return fid
+small, big = folder("Small", 50), folder("Big", 100000)
+con.execute("UPDATE objects SET child_count = 2 WHERE id = ?", (root,))
+con.execute("UPDATE objects SET position = NULL")  # placing them is the server's scan's job
+con.commit()
+con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+open(f"{out}/ids", "w").write(f"{small} {big}\n")
+PY
+read -r small big <"$out/ids"
+exec unshare -rn sh -c '
+ip link set lo up
+"$0" --media "$1/media" --db "$1/index.db" --interface lo --port 8399 --log-level warning 2>"$1/hearth.log" &
+pid=$!
+trap "kill $pid 2>/dev/null" EXIT
+sleep 2
+for rep in $(seq "$4"); do
+    for folder in "small:$2:50" "big:$3:100000"; do
+        name=${folder%%:*}; rest=${folder#*:}; id=${rest%%:*}; count=${rest#*:}
+        wrk -t2 -c8 -d"$5"s --latency -s "$6/bench/lib/browse_random.lua" http://127.0.0.1:8399/control/ContentDirectory \
+            -- "$id" "$count" | grep BENCH | sed "s/^/$name rep$rep /"
+    done
+done | tee "$1/results.txt"
+python3 - "$1/results.txt" <<PY
+import re, statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+def median(name, key):
+    return statistics.median(int(float(re.search(key + "=([0-9.]+)", " ".join(r)).group(1))) for r in rows if r[0] == name)
+s99, b99 = median("small", "p99_us"), median("big", "p99_us")
+print("| folder | p50 (us) | p99 (us) | req/s |")
+print("|---|---|---|---|")
+for n in ("small", "big"):
+    p50, p99, rps = median(n, "p50_us"), median(n, "p99_us"), median(n, "rps")
+    print(f"| {n} | {p50} | {p99} | {rps} |")
+print(f"p99 100,000-item / 50-item: {b99 / s99:.2f} (target <= 2)")
+PY
+' "$hearth" "$out" "$small" "$big" "$reps" "$duration" "$root"

@@ -1,0 +1,86 @@
+#pragma once
+// A running transcode: a thread of its own runs demux → decode → filter → encode → mux into a bounded buffer
+// that one HTTP response drains. Backpressure: when the client reads slowly the buffer fills and the thread
+// waits. The job ends, freeing everything, as soon as the response goes away (client gone) or the input ends.
+#include "hearth/http/server.hpp"
+#include "hearth/transcode/decision.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hearth::transcode {
+
+struct JobRequest {
+    std::filesystem::path input;
+    Plan plan;
+    double start_seconds = 0; ///< time seek into the input
+    std::string label;        ///< for log lines ("'Title' for Samsung TV")
+    std::string preset = "veryfast";
+};
+
+/// The bounded byte buffer between the transcoding thread (writer) and the HTTP response (reader).
+class StreamBuffer {
+  public:
+    explicit StreamBuffer(std::size_t capacity) : capacity_(capacity) {}
+
+    /// Writer: blocks while the buffer is full; false when the reader has gone (stop writing).
+    bool write(const std::uint8_t* data, std::size_t size);
+    /// Writer: no more data; failed = the transcode broke off.
+    void finish(bool failed);
+    /// Reader side (http::StreamSource semantics).
+    long read(char* buf, std::size_t max, const http::StreamSource::Parking& parking);
+    void detach();
+    bool detached() const { return detached_.load(); }
+
+  private:
+    const std::size_t capacity_;
+    std::mutex mutex_; // guards everything below but detached_
+    std::condition_variable space_;
+    std::deque<std::uint8_t> bytes_;
+    bool finished_ = false;
+    bool failed_ = false;
+    std::function<void()> unpark_;
+    std::atomic<bool> detached_{false};
+};
+
+class Job : public http::StreamSource {
+  public:
+    /// Starts the thread. The returned job is what the HTTP response holds.
+    static std::shared_ptr<Job> start(JobRequest request);
+    ~Job() override;
+    Job(const Job&) = delete;
+    Job& operator=(const Job&) = delete;
+
+    long read(char* buf, std::size_t max, const Parking& parking) override {
+        return buffer_.read(buf, max, parking);
+    }
+    void detach() override { buffer_.detach(); }
+
+    /// Jobs whose thread is still running (for tests and the status page). Any thread.
+    static int running();
+
+  private:
+    explicit Job(JobRequest request);
+    void run();
+
+    JobRequest request_;
+    StreamBuffer buffer_;
+    std::thread thread_;
+};
+
+/// Runs the libav pipeline for request, writing the output to sink until it returns false. Returns an
+/// empty string on success, else the reason it stopped (for the log). Blocking; the job thread calls it.
+std::string run_pipeline(const JobRequest& request,
+                         const std::function<bool(const std::uint8_t*, std::size_t)>& sink,
+                         const std::function<bool()>& cancelled);
+
+} // namespace hearth::transcode

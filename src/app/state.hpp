@@ -1,0 +1,75 @@
+#pragma once
+// App's internals, shared by app.cpp (lifecycle, reload) and routes.cpp (HTTP requests). Not a public header.
+//
+// Threads: the main thread builds State and replaces `live` on SIGHUP; HTTP pool threads, the SSDP thread
+// and the eventing thread read `live` (an atomic shared_ptr, so a request sees one consistent version);
+// everything else in State is either immutable after start or synchronises itself.
+#include "hearth/app/app.hpp"
+#include "hearth/cds/content_directory.hpp"
+#include "hearth/cms/connection_manager.hpp"
+#include "hearth/config/config.hpp"
+#include "hearth/db/objects.hpp"
+#include "hearth/devices/registry.hpp"
+#include "hearth/devices/streams.hpp"
+#include "hearth/library/scanner.hpp"
+#include "hearth/net/lan_policy.hpp"
+#include "hearth/net/refusals.hpp"
+#include "hearth/renderers/profile.hpp"
+#include "hearth/upnp/gena.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace hearth {
+
+/// What a SIGHUP may change, rebuilt as a whole and swapped in at once.
+struct Live {
+    Config config;
+    net::LanPolicy policy;
+    std::string description;                  ///< the device description XML
+    std::string status_page;                  ///< the status page HTML, with the action token
+    std::vector<renderers::Profile> profiles; ///< built-in rows with the owner's files applied
+};
+
+/// A random RFC 4122 version 4 UUID.
+std::string random_uuid();
+/// 40 random hex digits.
+std::string random_token();
+
+struct DeviceIdentity {
+    std::string uuid;
+    long boot_id;
+};
+
+struct App::State {
+    State(const Config& config, DeviceIdentity id)
+        : identity(std::move(id)), readers(config.db_path), action_token(random_token()),
+          devices(config.db_path, config.require_approval ? devices::Mode::approved : devices::Mode::open),
+          streams({config.max_streams, config.max_streams_per_device, config.one_stream_per_title}) {}
+
+    std::shared_ptr<const Live> live() const { return live_.load(); }
+    void set_live(std::shared_ptr<const Live> next) { live_.store(std::move(next)); }
+
+    const DeviceIdentity identity;
+    db::ReaderPool readers;
+    /// Proves that a device action comes from our own status page: it is embedded there, and cross-site pages
+    /// can neither read it nor send custom headers without a CORS preflight we never grant.
+    const std::string action_token;
+    net::Refusals refusals;
+    devices::Registry devices;
+    devices::Streams streams;
+    cds::ContentDirectory content_directory{readers};
+    cms::ConnectionManager connection_manager{readers};
+    upnp::Eventing eventing;
+    library::ScanProgress scan_progress;
+    std::atomic<bool> stop_scan{false};
+    std::atomic<unsigned> transcodes{0}; ///< conversions running now
+    const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  private:
+    std::atomic<std::shared_ptr<const Live>> live_;
+};
+
+} // namespace hearth

@@ -1,0 +1,92 @@
+#include "hearth/transcode/job.hpp"
+
+#include "hearth/util/log.hpp"
+
+#include <algorithm>
+
+namespace hearth::transcode {
+namespace {
+constexpr std::size_t kBufferBytes = 4 << 20; // ~4 s of a 8 Mb/s stream: enough to ride out encoder hiccups
+std::atomic<int> g_running{0};                // jobs whose thread has not finished; counted for tests/status
+} // namespace
+
+bool StreamBuffer::write(const std::uint8_t* data, std::size_t size) {
+    std::function<void()> wake;
+    {
+        std::unique_lock lock(mutex_);
+        space_.wait(lock,
+                    [&] { return detached_.load() || bytes_.size() + size <= capacity_ || bytes_.empty(); });
+        if (detached_.load()) return false;
+        bytes_.insert(bytes_.end(), data, data + size);
+        wake = std::exchange(unpark_, nullptr);
+        if (wake) wake(); // under the lock: the reader parked under it too, so no wake-up can be lost
+    }
+    return true;
+}
+
+void StreamBuffer::finish(bool failed) {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    failed_ = failed;
+    if (auto wake = std::exchange(unpark_, nullptr)) wake();
+}
+
+long StreamBuffer::read(char* buf, std::size_t max, const http::StreamSource::Parking& parking) {
+    std::lock_guard lock(mutex_);
+    if (bytes_.empty()) {
+        if (finished_) return failed_ ? -2 : -1;
+        unpark_ = parking.unpark;
+        parking.park();
+        return 0;
+    }
+    std::size_t n = std::min(max, bytes_.size());
+    std::copy_n(bytes_.begin(), n, buf);
+    bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(n));
+    space_.notify_one();
+    return static_cast<long>(n);
+}
+
+void StreamBuffer::detach() {
+    std::lock_guard lock(mutex_);
+    detached_ = true;
+    unpark_ = nullptr;
+    space_.notify_all();
+}
+
+Job::Job(JobRequest request) : request_(std::move(request)), buffer_(kBufferBytes) {}
+
+std::shared_ptr<Job> Job::start(JobRequest request) {
+    std::shared_ptr<Job> job(new Job(std::move(request)));
+    ++g_running;
+    job->thread_ = std::thread([raw = job.get()] { raw->run(); });
+    return job;
+}
+
+Job::~Job() {
+    buffer_.detach(); // the pipeline sees it at its next write or input read, and stops
+    if (thread_.joinable()) thread_.join();
+}
+
+int Job::running() {
+    return g_running.load();
+}
+
+void Job::run() {
+    auto sink = [this](const std::uint8_t* data, std::size_t size) { return buffer_.write(data, size); };
+    auto cancelled = [this] { return buffer_.detached(); };
+    std::string error;
+    try {
+        error = run_pipeline(request_, sink, cancelled);
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    if (!error.empty() && !buffer_.detached()) {
+        log::warning("transcode of ", request_.label, " stopped: ", error);
+    } else {
+        log::debug("transcode of ", request_.label, error.empty() ? " finished" : " ended: the client left");
+    }
+    buffer_.finish(!error.empty());
+    --g_running;
+}
+
+} // namespace hearth::transcode
