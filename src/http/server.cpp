@@ -170,6 +170,31 @@ void on_completed(void*, MHD_Connection*, void** con_cls, MHD_RequestTermination
     *con_cls = nullptr;
 }
 
+// Percent-decoding in place, except that "%00" stays as it is: a NUL would cut the path short when it is
+// handed on as a C string, so that "/media/12%00.txt" would reach "/media/12" (such a path now matches
+// nothing).
+size_t unescape(void*, MHD_Connection*, char* s) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    char* out = s;
+    for (const char* in = s; *in != '\0'; ++in) {
+        int hi = in[0] == '%' ? hex(in[1]) : -1;
+        int lo = hi >= 0 ? hex(in[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *out++ = static_cast<char>(hi * 16 + lo);
+            in += 2;
+        } else {
+            *out++ = *in;
+        }
+    }
+    *out = '\0';
+    return static_cast<size_t>(out - s);
+}
+
 MHD_Result on_accept(void* cls, const sockaddr* addr, socklen_t) {
     auto* impl = static_cast<Server::Impl*>(cls);
     if (addr == nullptr || addr->sa_family != AF_INET) return MHD_NO;
@@ -195,7 +220,8 @@ void Server::start() {
         on_request, impl_.get(), MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, impl_->threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 120U,
         MHD_OPTION_CONNECTION_LIMIT, 1000U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64U,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_UNESCAPE_CALLBACK, unescape, nullptr,
+        MHD_OPTION_END);
     if (impl_->daemon == nullptr) {
         throw std::runtime_error("cannot listen on TCP port " + std::to_string(impl_->port) +
                                  " (in use, or not permitted); choose another with --port");

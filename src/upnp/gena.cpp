@@ -98,6 +98,13 @@ http::Response status(int code, std::string text) {
 
 } // namespace
 
+namespace {
+// Whether the header holds more <…> entries than parsed into callbacks (some were not usable URLs).
+bool unparsable_callbacks(std::string_view header, std::size_t parsed) {
+    return static_cast<std::size_t>(std::count(header.begin(), header.end(), '<')) > parsed;
+}
+} // namespace
+
 std::vector<CallbackUrl> parse_callbacks(std::string_view header) {
     std::vector<CallbackUrl> out;
     std::size_t pos = 0;
@@ -204,13 +211,16 @@ http::Response Eventing::subscribe(const http::Request& request) {
             it->second.expires = Clock::now() + std::chrono::seconds(seconds);
         } else {
             if (trim(request.header("NT")) != "upnp:event") return status(412, "NT must be upnp:event");
-            // CallStranger (CVE-2020-12695): events go only to the subscriber's own address.
-            std::vector<CallbackUrl> callbacks;
-            for (const auto& cb : parse_callbacks(request.header("CALLBACK"))) {
-                if (cb.host.s_addr == request.client.sin_addr.s_addr) callbacks.push_back(cb);
+            // CallStranger (CVE-2020-12695): events go only to the subscriber's own address, and a list that
+            // names any other host is refused whole.
+            auto callbacks = parse_callbacks(request.header("CALLBACK"));
+            bool all_own = std::all_of(callbacks.begin(), callbacks.end(), [&](const CallbackUrl& cb) {
+                return cb.host.s_addr == request.client.sin_addr.s_addr;
+            });
+            if (callbacks.empty() || !all_own ||
+                unparsable_callbacks(request.header("CALLBACK"), callbacks.size())) {
+                return status(412, "CALLBACK must be http URLs on the subscriber's own address");
             }
-            if (callbacks.empty())
-                return status(412, "CALLBACK must be an http URL on the subscriber's own address");
             if (subscriptions_.size() >= kMaxSubscriptions) return status(503, "Too many subscriptions");
             sid = new_sid();
             subscriptions_.emplace(sid, Subscription{request.path, std::move(callbacks),
