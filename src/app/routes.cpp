@@ -247,7 +247,10 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
         r.header("contentFeatures.dlna.org", cds::converted_features(plan));
     }
     if (seeking) r.header("TimeSeekRange.dlna.org", http::time_seek_answer(seek.start, seek.end, duration));
-    if (request.method == "HEAD") return r;
+    if (request.method == "HEAD") {
+        r.unknown_length = true;
+        return r;
+    }
 
     auto admitted = admit_stream(request, *object, transcode::action_name(plan.action));
     if (auto* refusal = std::get_if<http::Response>(&admitted)) return std::move(*refusal);

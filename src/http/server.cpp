@@ -97,7 +97,14 @@ MHD_Result queue(MHD_Connection* connection, Response&& r, PendingRequest* pendi
     }
     if (pending != nullptr) pending->keep_alive = std::move(r.keep_alive);
     MHD_Response* response = nullptr;
-    if (r.stream) {
+    if (r.unknown_length && !r.stream) {
+        response = MHD_create_response_from_callback(
+            MHD_SIZE_UNKNOWN, 1024,
+            [](void*, std::uint64_t, char*, size_t) -> ssize_t { return MHD_CONTENT_READER_END_OF_STREAM; },
+            nullptr, nullptr);
+        if (response != nullptr)
+            MHD_set_response_options(response, MHD_RF_HTTP_1_0_COMPATIBLE_STRICT, MHD_RO_END);
+    } else if (r.stream) {
         response = stream_response(connection, std::move(r.stream));
     } else if (r.file) {
         response = MHD_create_response_from_fd_at_offset64(r.file->length, r.file->fd,

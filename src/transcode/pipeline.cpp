@@ -2,6 +2,7 @@
 // (or MP3), written through a custom AVIOContext into the job's buffer. Runs on the job's thread; every libav
 // handle has one owner here and is freed on every path.
 #include "hearth/transcode/job.hpp"
+#include "hearth/util/log.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -162,6 +163,7 @@ class Pipeline {
         check(avformat_write_header(out_, nullptr), "start the output");
         pump();
         if (cancelled_()) return;
+        warn_if_short();
         flush(video_);
         flush(audio_);
         check(av_write_trailer(out_), "finish the output");
@@ -285,12 +287,29 @@ class Pipeline {
                 if (cancelled_()) return;
                 throw std::runtime_error("read the file: " + av_text(rc));
             }
+            if (pkt->pts != AV_NOPTS_VALUE) {
+                const AVStream* st = in_->streams[pkt->stream_index];
+                last_seconds_ =
+                    std::max(last_seconds_, av_q2d(st->time_base) * static_cast<double>(pkt->pts));
+            }
             Track* t = pkt->stream_index == (video_.in ? video_.in->index : -1)   ? &video_
                        : pkt->stream_index == (audio_.in ? audio_.in->index : -1) ? &audio_
                                                                                   : nullptr;
             if (t != nullptr && t->out != nullptr)
                 t->copy ? write_copy(*t, pkt.get()) : decode(*t, pkt.get());
             av_packet_unref(pkt.get());
+        }
+    }
+
+    // libav takes a damaged tail for the end of the file: say so when the input stopped well before its
+    // length.
+    void warn_if_short() const {
+        if (in_->duration <= 0 || last_seconds_ <= 0) return;
+        const double length = static_cast<double>(in_->duration) / AV_TIME_BASE;
+        if (last_seconds_ < length - 2.0) {
+            log::warning("transcode of ", request_.label, ": the file ended at ",
+                         static_cast<int>(last_seconds_), " s of its ", static_cast<int>(length),
+                         " s; it may be damaged");
         }
     }
 
@@ -426,6 +445,7 @@ class Pipeline {
     AVFormatContext* out_ = nullptr; // owned by the Output in run()
     Track video_;
     Track audio_;
+    double last_seconds_ = 0; ///< the latest input timestamp read, to tell a damaged tail from the end
 };
 
 } // namespace

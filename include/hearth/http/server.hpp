@@ -65,6 +65,8 @@ struct Response {
     std::shared_ptr<void> keep_alive;
     /// Close the connection without answering (refusals that must not reveal a server).
     bool drop_connection = false;
+    /// The answer to a HEAD whose GET streams: no Content-Length, like the GET.
+    bool unknown_length = false;
 
     static Response text(int status, std::string body,
                          std::string content_type = "text/plain; charset=utf-8");
