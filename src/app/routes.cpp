@@ -83,10 +83,20 @@ std::optional<http::Response> App::refuse_device(const http::Request& request, c
 }
 
 std::variant<std::shared_ptr<void>, http::Response>
-App::admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how) {
+App::admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how,
+                  std::shared_ptr<std::atomic<double>> position) {
     const in_addr client = request.client.sin_addr;
-    devices::ActiveStream wanted{-1, "this computer", net::to_string(client), object.id, object.title,
-                                 0,  std::move(how)};
+    devices::ActiveStream wanted;
+    wanted.device_id = -1;
+    wanted.device_label = "this computer";
+    wanted.address = net::to_string(client);
+    wanted.object_id = object.id;
+    wanted.title = object.title;
+    wanted.connections = 0;
+    wanted.how = std::move(how);
+    wanted.duration_s = object.duration_ms ? static_cast<double>(*object.duration_ms) / 1000 : 0;
+    wanted.bitrate = wanted.how == "direct" ? object.bitrate.value_or(0) : 0;
+    wanted.position = std::move(position);
     if (!state_->live()->policy.is_host(client)) {
         auto device = state_->devices.seen(client, request.header("User-Agent"), std::nullopt);
         wanted.device_id = device.id;
@@ -106,8 +116,9 @@ http::Response App::handle(const http::Request& request) {
     const auto& path = request.path;
     if (auto converted = http::converted_object_id(path)) return serve_converted(request, *live, *converted);
     if (path.starts_with("/media/")) {
-        return http::serve_media(request, state_->readers,
-                                 [&](const db::ObjectRow& o) { return admit_stream(request, o); });
+        return http::serve_media(request, state_->readers, [&](const db::ObjectRow& o, double start) {
+            return admit_stream(request, o, "direct", std::make_shared<std::atomic<double>>(start));
+        });
     }
     if (path.starts_with("/control/")) return handle_control(request, *live, visitor.restricted);
     if (path.starts_with("/devices/")) return device_action(request, visitor);
@@ -227,8 +238,9 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
     if (plan.action == transcode::Action::direct) { // it plays the original after all: send that
         http::Request original = request;
         original.path = cds::media_path(*object);
-        return http::serve_media(original, state_->readers,
-                                 [&](const db::ObjectRow& o) { return admit_stream(request, o); });
+        return http::serve_media(original, state_->readers, [&](const db::ObjectRow& o, double start) {
+            return admit_stream(request, o, "direct", std::make_shared<std::atomic<double>>(start));
+        });
     }
     std::optional<double> duration;
     if (object->duration_ms) duration = static_cast<double>(*object->duration_ms) / 1000;
@@ -252,7 +264,8 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
         return r;
     }
 
-    auto admitted = admit_stream(request, *object, transcode::action_name(plan.action));
+    auto position = std::make_shared<std::atomic<double>>(seek.start);
+    auto admitted = admit_stream(request, *object, transcode::action_name(plan.action), position);
     if (auto* refusal = std::get_if<http::Response>(&admitted)) return std::move(*refusal);
     auto slot = take_transcode_slot(live.config.max_transcodes);
     if (!slot) {
@@ -261,9 +274,12 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
         return http::Response::text(503, "Too many conversions; try again later\n")
             .header("Retry-After", "30");
     }
-    transcode::JobRequest job{object->path, plan, seek.start,
-                              "'" + object->title + "' for " + profile.name + " (" +
-                                  transcode::action_name(plan.action) + ")"};
+    transcode::JobRequest job;
+    job.input = object->path;
+    job.plan = plan;
+    job.start_seconds = seek.start;
+    job.label =
+        "'" + object->title + "' for " + profile.name + " (" + transcode::action_name(plan.action) + ")";
     log::info("converting ", job.label);
     r.stream = transcode::Job::start(std::move(job));
     auto lease = std::get<std::shared_ptr<void>>(std::move(admitted));

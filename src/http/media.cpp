@@ -83,7 +83,12 @@ Response serve_media(const Request& request, db::ReaderPool& readers, const Stre
     }
     auto range = request.has_header("Range") ? parse_range(request.header("Range"), size) : RangeResult{};
     if (request.method == "GET" && !image && range.outcome != RangeOutcome::unsatisfiable) {
-        auto admitted = admit(*object);
+        double start_seconds = 0;
+        if (range.outcome == RangeOutcome::partial && size > 0 && object->duration_ms) {
+            start_seconds = static_cast<double>(range.range.first) / static_cast<double>(size) *
+                            static_cast<double>(*object->duration_ms) / 1000;
+        }
+        auto admitted = admit(*object, start_seconds);
         if (auto* refusal = std::get_if<Response>(&admitted)) {
             ::close(fd);
             return std::move(*refusal);

@@ -42,7 +42,10 @@ std::string status_json(const Snapshot& s) {
         out += "\"device_id\":" + std::to_string(st.device_id) +
                ",\"device\":" + json_string(st.device_label) + ",\"address\":" + json_string(st.address) +
                ",\"object_id\":" + std::to_string(st.object_id) + ",\"title\":" + json_string(st.title) +
-               ",\"connections\":" + std::to_string(st.connections) + ",\"how\":" + json_string(st.how) + "}";
+               ",\"connections\":" + std::to_string(st.connections) + ",\"how\":" + json_string(st.how) +
+               ",\"position_s\":" + std::to_string(st.position ? static_cast<long>(st.position->load()) : 0) +
+               ",\"duration_s\":" + std::to_string(static_cast<long>(st.duration_s)) +
+               ",\"bitrate\":" + std::to_string(st.bitrate) + "}";
     }
     out += "],\"library\":{";
     for (std::size_t i = 0; i < s.library.size(); ++i) {

@@ -140,6 +140,8 @@ struct Track {
     // Video.
     Scaler scaler;
     std::int64_t last_pts = AV_NOPTS_VALUE;
+    int frame_step = 1; ///< keep one frame in this many (frame rate halving)
+    std::int64_t frames_seen = 0;
     // Audio.
     Resampler resampler;
     Fifo fifo;
@@ -223,6 +225,12 @@ class Pipeline {
         enc->sample_aspect_ratio = video_.dec->sample_aspect_ratio;
         AVRational rate = av_guess_frame_rate(in_.get(), video_.in, nullptr);
         if (rate.num <= 0 || rate.den <= 0 || av_q2d(rate) > 120) rate = {25, 1};
+        // H.264 High@4.1, which every TV decodes, carries 1080p at up to 30 frames a second: 50/60 fps
+        // sources above 720 lines are halved (every other frame is dropped).
+        if (enc->height > 720 && av_q2d(rate) > 30.5) {
+            rate = av_mul_q(rate, {1, 2});
+            video_.frame_step = 2;
+        }
         enc->framerate = rate;
         enc->time_base = av_inv_q(rate);
         enc->gop_size = static_cast<int>(std::lround(2 * av_q2d(rate)));
@@ -323,6 +331,10 @@ class Pipeline {
     }
 
     void write(AVPacket* pkt) {
+        if (request_.position && pkt->pts != AV_NOPTS_VALUE) {
+            request_.position->store(av_q2d(out_->streams[pkt->stream_index]->time_base) *
+                                     static_cast<double>(pkt->pts));
+        }
         int rc = av_interleaved_write_frame(out_, pkt);
         if (rc < 0 && !cancelled_()) throw std::runtime_error("write: " + av_text(rc));
     }
@@ -342,6 +354,7 @@ class Pipeline {
         std::int64_t src_pts = in->best_effort_timestamp;
         if (src_pts == AV_NOPTS_VALUE) src_pts = t.last_pts == AV_NOPTS_VALUE ? 0 : AV_NOPTS_VALUE;
         if (before_start(t, src_pts)) return;
+        if (t.frame_step > 1 && t.frames_seen++ % t.frame_step != 0) return;
         if (!t.scaler) {
             // Not SWS_FAST_BILINEAR: on x86 it generates code at run time, which MemoryDenyWriteExecute=
             // refuses.

@@ -71,7 +71,8 @@ class App {
     void scan_once();
     /// Stream limits for an audio/video GET. Pool threads.
     std::variant<std::shared_ptr<void>, http::Response>
-    admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how = "direct");
+    admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how,
+                 std::shared_ptr<std::atomic<double>> position);
 
     const Config config_; ///< as started; what SIGHUP changes lives in State::live()
     const std::vector<net::Interface> interfaces_;

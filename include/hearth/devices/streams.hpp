@@ -3,6 +3,7 @@
 // connections a TV opens for the same file count once. Any thread.
 #include "hearth/net/refusals.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,6 +29,10 @@ struct ActiveStream {
     std::string title;
     unsigned connections;
     std::string how = "direct"; ///< "direct", or the conversion: "remux", "audio-only", "full"
+    double duration_s = 0;      ///< of the item; 0 when unknown
+    std::int64_t bitrate = 0;   ///< bits per second of what is sent; 0 when unknown
+    /// Seconds into the item: where a direct stream started, or how far a conversion has got (it updates it).
+    std::shared_ptr<std::atomic<double>> position;
 };
 
 class Streams {

@@ -23,7 +23,9 @@ std::string transfer_mode(std::string_view requested, bool is_image);
 
 /// Decides whether an audio/video GET may start streaming: a lease to hold while it streams, or the refusal
 /// to send instead.
-using StreamAdmission = std::function<std::variant<std::shared_ptr<void>, Response>(const db::ObjectRow&)>;
+/// start_seconds: where in the item the request starts (from its byte range), for the status page.
+using StreamAdmission =
+    std::function<std::variant<std::shared_ptr<void>, Response>(const db::ObjectRow&, double start_seconds)>;
 
 Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit);
 

@@ -25,6 +25,8 @@ struct JobRequest {
     double start_seconds = 0; ///< time seek into the input
     std::string label;        ///< for log lines ("'Title' for Samsung TV")
     std::string preset = "veryfast";
+    /// Updated with how far the output has got (seconds into the item), for the status page; may be null.
+    std::shared_ptr<std::atomic<double>> position;
 };
 
 /// The bounded byte buffer between the transcoding thread (writer) and the HTTP response (reader).

@@ -6,7 +6,14 @@ namespace hearth::devices {
 namespace {
 
 ActiveStream stream(std::int64_t device, std::int64_t object) {
-    return {device, "device " + std::to_string(device), "127.0.0.2", object, "title", 0};
+    ActiveStream s;
+    s.device_id = device;
+    s.device_label = "device " + std::to_string(device);
+    s.address = "127.0.0.2";
+    s.object_id = object;
+    s.title = "title";
+    s.connections = 0;
+    return s;
 }
 
 Streams::Lease take(Streams& s, std::int64_t device, std::int64_t object) {

@@ -17,7 +17,17 @@ TEST(StatusJson, CarriesRefusalsDevicesAndStreamsEscaped) {
     d.name = "Kid's \"TV\"";
     d.status = devices::Status::approved;
     std::string name = "Hearth";
-    Snapshot snap{name, refusals, {d}, {{3, "Kid's TV", "192.168.1.20", 42, "A\\B", 2}}, {}, {}};
+    devices::ActiveStream stream;
+    stream.device_id = 3;
+    stream.device_label = "Kid's TV";
+    stream.address = "192.168.1.20";
+    stream.object_id = 42;
+    stream.title = "A\\B";
+    stream.connections = 2;
+    stream.duration_s = 5400;
+    stream.bitrate = 8000000;
+    stream.position = std::make_shared<std::atomic<double>>(754.6);
+    Snapshot snap{name, refusals, {d}, {stream}, {}, {}};
     snap.library = {{"music", 12, 3400}, {"video", 2, 1000000}};
     snap.scan = {"probing", 9, 100, 40, 1.5};
     snap.uptime_seconds = 61;
