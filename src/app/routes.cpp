@@ -5,6 +5,7 @@
 #include "hearth/cds/didl.hpp"
 #include "hearth/http/media.hpp"
 #include "hearth/http/time_seek.hpp"
+#include "hearth/media/art.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/status/status_json.hpp"
 #include "hearth/transcode/job.hpp"
@@ -134,6 +135,7 @@ http::Response App::handle(const http::Request& request) {
         if (!data || file.find("..") != std::string::npos) return http::Response::text(404, "Not found\n");
         return http::Response::text(200, std::string(*data), content_type_for(path));
     }
+    if (path.starts_with("/art/")) return serve_art(request, visitor);
     if (path == "/status.json") {
         return http::Response::text(200, status::status_json(snapshot(*live, visitor.can_manage)),
                                     "application/json")
@@ -214,6 +216,23 @@ bool App::admit_connection(in_addr client, std::string_view what) {
         return false;
     }
     return true;
+}
+
+// GET /art/<id>: the item's cover picture (embedded, or cover/folder.jpg beside it), for the status page.
+http::Response App::serve_art(const http::Request& request, const Visitor& visitor) {
+    if (visitor.restricted)
+        return http::Response::text(403, "This device is waiting for the owner's approval\n");
+    auto id = parse_uint(std::string_view(request.path).substr(5));
+    std::optional<db::ObjectRow> object;
+    if (id && *id > 0 && *id <= static_cast<std::uint64_t>(INT64_MAX)) {
+        auto reader = state_->readers.acquire();
+        object = reader->get(static_cast<std::int64_t>(*id));
+    }
+    if (!object || object->is_container) return http::Response::text(404, "Not found\n");
+    auto art = media::find_art(object->path);
+    if (!art) return http::Response::text(404, "No picture\n");
+    return http::Response::text(200, std::move(art->bytes), art->mime)
+        .header("Cache-Control", "max-age=3600");
 }
 
 const renderers::Profile& App::renderer_of(const http::Request& request, const Live& live) const {

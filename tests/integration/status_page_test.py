@@ -35,6 +35,9 @@ def make_corpus(media):
                     "-ar", "48000", "-ac", "2", os.path.join(media, "Music", "Long Evening Raga.wav")], check=True)
     subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
                     "-c:a", "libmp3lame", os.path.join(media, "Music", "short.mp3")], check=True)
+    # The album's cover beside the tracks: the status page shows it next to what is playing.
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=orange:s=300x300",
+                    "-frames:v", "1", os.path.join(media, "Music", "cover.jpg")], check=True)
 
 
 def object_id(db, title_part):
@@ -130,6 +133,9 @@ def main():
             expect("Up to date" in driver.find_element("id", "scan-text").text, "scan card not finished")
             expect("waiting for approval" in driver.find_element("id", "refusals").text, "refusal not shown")
             expect(driver.find_element("id", "error").text == "", driver.find_element("id", "error").text)
+            wait_for(lambda: driver.execute_script(
+                "const i = document.querySelector('#streams img.art'); return i && i.complete && i.naturalWidth;")
+                == 300, what="the cover of what is playing")
             driver.save_screenshot(os.path.join(args.workdir, "status.png"))
         runner.run("page_shows_real_data", page_shows_real_data)
 

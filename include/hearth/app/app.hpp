@@ -57,6 +57,7 @@ class App {
     std::optional<http::Response> refuse_device(const http::Request& request, const Live& live,
                                                 Visitor& visitor);
     http::Response device_action(const http::Request& request, const Visitor& visitor);
+    http::Response serve_art(const http::Request& request, const Visitor& visitor);
     status::Snapshot snapshot(const Live& live, bool can_manage);
     http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id);
     const renderers::Profile& renderer_of(const http::Request& request, const Live& live) const;
