@@ -50,6 +50,13 @@ ObjectRow read_row(const Statement& s) {
 
 } // namespace
 
+void place_objects(Database& db) {
+    db.exec(std::string("WITH ranked AS (SELECT id, row_number() OVER (PARTITION BY parent_id ORDER BY ") +
+            kDefaultOrder +
+            ") - 1 AS pos FROM objects) UPDATE objects SET position = ranked.pos FROM ranked "
+            "WHERE objects.id = ranked.id AND objects.position IS NOT ranked.pos");
+}
+
 media::MediaInfo media_info(const ObjectRow& row) {
     media::MediaInfo info;
     const auto& cls = row.upnp_class;

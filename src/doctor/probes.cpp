@@ -1,5 +1,7 @@
 #include "hearth/doctor/probes.hpp"
 
+#include "hearth/util/fd.hpp"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -19,26 +21,6 @@ constexpr int kTtl = 2;
 constexpr std::size_t kDatagramMax = 8192;
 constexpr auto kDescriptionTimeout = std::chrono::milliseconds(2000);
 constexpr std::size_t kDescriptionMax = 256 * 1024;
-
-class Fd {
-  public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-    Fd& operator=(Fd&& o) noexcept {
-        std::swap(fd_, o.fd_);
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    bool ok() const { return fd_ >= 0; }
-
-  private:
-    int fd_;
-};
 
 sockaddr_in socket_address(in_addr address, std::uint16_t port) {
     sockaddr_in a{};

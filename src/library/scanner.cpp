@@ -1,6 +1,7 @@
 #include "hearth/library/scanner.hpp"
 
 #include "hearth/db/migrations.hpp"
+#include "hearth/db/objects.hpp"
 #include "hearth/db/sqlite.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/util/log.hpp"
@@ -171,10 +172,7 @@ class Writer {
                  "WHERE is_container = 1");
         if (dirty_ || removed > 0 || has_unplaced()) {
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
-            db_.exec(
-                "WITH ranked AS (SELECT id, row_number() OVER (PARTITION BY parent_id ORDER BY is_container "
-                "DESC, title COLLATE NOCASE, id) - 1 AS pos FROM objects) UPDATE objects SET position = "
-                "ranked.pos FROM ranked WHERE objects.id = ranked.id AND objects.position IS NOT ranked.pos");
+            db::place_objects(db_);
         }
         set_setting("scan_generation", generation_);
         if (dirty_ || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);

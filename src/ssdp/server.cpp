@@ -1,5 +1,6 @@
 #include "hearth/ssdp/server.hpp"
 
+#include "hearth/util/fd.hpp"
 #include "hearth/util/log.hpp"
 
 #include <algorithm>
@@ -22,25 +23,6 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kGroup = "239.255.255.250";
 constexpr std::uint16_t kPort = 1900;
 constexpr int kTtl = 2;
-
-class Fd {
-  public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-    Fd& operator=(Fd&& o) noexcept {
-        std::swap(fd_, o.fd_);
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 [[noreturn]] void fail(const std::string& what) {
     throw std::runtime_error("SSDP: " + what + ": " + std::strerror(errno));

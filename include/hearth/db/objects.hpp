@@ -80,6 +80,10 @@ class ObjectReader {
     Statement by_position_;
 };
 
+/// Writes each object's place among its siblings in the default order (the positions that
+/// children_in_default_order() pages by). Writer connection only.
+void place_objects(Database& db);
+
 /// The ORDER BY body of the default order, which children_in_default_order() pages by position.
 inline constexpr const char* kDefaultOrder = "is_container DESC, title COLLATE NOCASE, id";
 

@@ -105,10 +105,7 @@ TEST_F(ContentDirectoryTest, PagingByStoredPositionsMatchesPagingByOffset) {
     }
     {
         db::Database db(dir / "index.db", db::OpenMode::read_write_create);
-        db.exec("WITH ranked AS (SELECT id, row_number() OVER (PARTITION BY parent_id ORDER BY is_container "
-                "DESC, "
-                "title COLLATE NOCASE, id) - 1 AS pos FROM objects) UPDATE objects SET position = ranked.pos "
-                "FROM ranked WHERE objects.id = ranked.id");
+        db::place_objects(db);
     }
     std::vector<std::string> by_position;
     for (int start = 0; start < 5; start += 2) {
