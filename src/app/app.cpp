@@ -233,7 +233,14 @@ std::unique_ptr<ssdp::Server> App::start_ssdp(const Config& config) {
                       state_->identity.boot_id,
                       upnp::config_id_for(config.friendly_name)};
     auto server = std::make_unique<ssdp::Server>(
-        id, interfaces_, [this](in_addr from) { return admit_connection(from, "SSDP search"); }, config.port);
+        id, interfaces_, [this](in_addr from) { return admit_connection(from, "SSDP search"); }, config.port,
+        [this](const ssdp::Notify& n, in_addr from) {
+            // Renderers announcing themselves: learn their names and models for profile matching.
+            bool ours = n.usn.find(state_->identity.uuid) != std::string::npos;
+            if (!ours && n.nts == "ssdp:alive" && n.nt == "upnp:rootdevice" && !n.location.empty()) {
+                state_->descriptions.announced(from, n.location);
+            }
+        });
     server->start();
     return server;
 }
@@ -297,6 +304,7 @@ int App::run() {
                      "; name yours with 'media = FOLDER' in /etc/hearth/hearth.conf or --media");
     }
     state_->devices.start();
+    state_->descriptions.start();
     state_->eventing.add_service("/event/ContentDirectory", [this] {
         auto reader = state_->readers.acquire();
         return std::vector<std::pair<std::string, std::string>>{
@@ -346,6 +354,7 @@ int App::run() {
     scans.stop();
     state_->eventing.stop();
     state_->devices.stop();
+    state_->descriptions.stop();
     return 0;
 }
 

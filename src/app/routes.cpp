@@ -236,8 +236,16 @@ http::Response App::serve_art(const http::Request& request, const Visitor& visit
 }
 
 const renderers::Profile& App::renderer_of(const http::Request& request, const Live& live) const {
+    // Rows may also match what the renderer's own device description says ("Description.modelName").
+    const auto description = state_->descriptions.get(request.client.sin_addr);
     return renderers::match(
-        live.profiles, [&](std::string_view name) { return request.header(name); },
+        live.profiles,
+        [&](std::string_view name) -> std::string_view {
+            if (name.starts_with("Description.")) {
+                return description ? renderers::description_field(*description, name) : std::string_view{};
+            }
+            return request.header(name);
+        },
         net::to_string(request.client.sin_addr));
 }
 

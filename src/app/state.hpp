@@ -14,6 +14,7 @@
 #include "hearth/library/scanner.hpp"
 #include "hearth/net/lan_policy.hpp"
 #include "hearth/net/refusals.hpp"
+#include "hearth/renderers/descriptions.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/upnp/gena.hpp"
 
@@ -63,6 +64,7 @@ struct App::State {
     cds::ContentDirectory content_directory{readers};
     cms::ConnectionManager connection_manager{readers};
     upnp::Eventing eventing;
+    renderers::Descriptions descriptions;
     library::ScanProgress scan_progress;
     std::atomic<bool> stop_scan{false};
     std::atomic<unsigned> transcodes{0}; ///< conversions running now

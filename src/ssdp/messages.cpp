@@ -71,6 +71,29 @@ std::optional<Search> parse_search(std::string_view datagram) {
     return s;
 }
 
+std::optional<Notify> parse_notify(std::string_view datagram) {
+    auto lines = split(datagram, '\n');
+    if (lines.empty() || !istarts_with(trim(lines[0]), "NOTIFY * HTTP/1.")) return std::nullopt;
+    Notify n;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        auto line = trim(lines[i]);
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        auto name = trim(line.substr(0, colon));
+        std::string value(trim(line.substr(colon + 1)));
+        if (iequals(name, "NT"))
+            n.nt = value;
+        else if (iequals(name, "NTS"))
+            n.nts = value;
+        else if (iequals(name, "LOCATION"))
+            n.location = value;
+        else if (iequals(name, "USN"))
+            n.usn = value;
+    }
+    if (n.nt.empty() || n.nts.empty()) return std::nullopt;
+    return n;
+}
+
 std::vector<std::string> targets_for(const Identity& id, std::string_view st) {
     auto all = notification_types(id);
     if (st == "ssdp:all") return all;

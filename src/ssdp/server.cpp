@@ -45,14 +45,16 @@ struct Outgoing {
 } // namespace
 
 struct Server::Impl {
-    Impl(Identity id, std::vector<net::Interface> ifaces, Admission admission, std::uint16_t port)
+    Impl(Identity id, std::vector<net::Interface> ifaces, Admission admission, std::uint16_t port,
+         NotifyListener listener)
         : identity(std::move(id)), interfaces(std::move(ifaces)), may_answer(std::move(admission)),
-          http_port(port) {}
+          http_port(port), on_notify(std::move(listener)) {}
 
     Identity identity;
     std::vector<net::Interface> interfaces;
     Admission may_answer;
     std::uint16_t http_port;
+    NotifyListener on_notify;
     Fd listener;
     Fd wake{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
     std::map<unsigned, Fd> senders; // by interface index
@@ -172,7 +174,14 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
             }
         }
         const net::Interface* iface = interface_by_index(ifindex);
-        auto search = parse_search(std::string_view(buf, static_cast<std::size_t>(n)));
+        const std::string_view datagram(buf, static_cast<std::size_t>(n));
+        if (datagram.starts_with("NOTIFY")) {
+            auto notify = parse_notify(datagram);
+            if (notify && on_notify && iface != nullptr && may_answer(from.sin_addr))
+                on_notify(*notify, from.sin_addr);
+            continue;
+        }
+        auto search = parse_search(datagram);
         if (!search || iface == nullptr || !may_answer(from.sin_addr)) {
             ++ignored;
             continue;
@@ -229,9 +238,9 @@ void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::u
 }
 
 Server::Server(Identity identity, std::vector<net::Interface> interfaces, Admission may_answer,
-               std::uint16_t http_port)
+               std::uint16_t http_port, NotifyListener on_notify)
     : impl_(std::make_unique<Impl>(std::move(identity), std::move(interfaces), std::move(may_answer),
-                                   http_port)) {}
+                                   http_port, std::move(on_notify))) {}
 
 Server::~Server() {
     stop();

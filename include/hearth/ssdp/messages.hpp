@@ -34,6 +34,17 @@ struct Search {
 /// An M-SEARCH datagram, or nullopt when it is not a well-formed ssdp:discover search.
 std::optional<Search> parse_search(std::string_view datagram);
 
+/// Another device's NOTIFY (alive or byebye).
+struct Notify {
+    std::string nt;
+    std::string nts; ///< "ssdp:alive", "ssdp:byebye", "ssdp:update"
+    std::string location;
+    std::string usn;
+};
+
+/// A NOTIFY datagram, or nullopt when it is not one (or lacks NT/NTS).
+std::optional<Notify> parse_notify(std::string_view datagram);
+
 /// The search targets to answer for st: every NT for ssdp:all, st itself when it is one of ours,
 /// nothing otherwise. A search for an older version of our device or service type is answered too.
 std::vector<std::string> targets_for(const Identity& id, std::string_view st);

@@ -16,8 +16,10 @@ class Server {
   public:
     /// may_answer decides whether a search from this address is answered (called on the SSDP thread).
     using Admission = std::function<bool(in_addr)>;
+    /// Called on the SSDP thread for each admitted NOTIFY from another device.
+    using NotifyListener = std::function<void(const Notify&, in_addr from)>;
     Server(Identity identity, std::vector<net::Interface> interfaces, Admission may_answer,
-           std::uint16_t http_port);
+           std::uint16_t http_port, NotifyListener on_notify = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""Renderers recognised by their own device description: a fake renderer on 127.0.0.2 announces itself
+with ssdp:alive; Hearth fetches its description from that address and a profile file that matches
+`Description.modelName` decides what it is offered. A forged announcement pointing at another address
+makes Hearth connect nowhere.
+
+Run inside the test namespace: netns.sh /usr/bin/python3 renderer_description_test.py --hearth build/hearth --workdir DIR
+"""
+
+import argparse
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from e2elib import servers  # noqa: E402
+from e2elib import sources as s  # noqa: E402
+from e2elib.checks import CheckRunner, expect  # noqa: E402
+
+RENDERER = "127.0.0.2"
+OTHER = "127.0.0.3"
+MODEL = "TestTV-9000"
+DESCRIPTION = f"""<?xml version="1.0"?>
+<root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major><minor>0</minor></specVersion>
+<device><deviceType>urn:schemas-upnp-org:device:MediaRenderer:1</deviceType>
+<friendlyName>Kitchen TV</friendlyName><manufacturer>Test Corp</manufacturer><modelName>{MODEL}</modelName>
+<UDN>uuid:11111111-2222-3333-4444-555555555555</UDN></device></root>"""
+
+
+class Renderer:
+    """An HTTP server on the renderer's address that serves its description and counts the fetches."""
+
+    def __init__(self, host):
+        outer = self
+        self.fetches = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the HTTP method name
+                outer.fetches += 1
+                body = DESCRIPTION.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", 'text/xml; charset="utf-8"')
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = http.server.HTTPServer((host, 0), Handler)
+        self.location = f"http://{host}:{self.server.server_port}/description.xml"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def announce(source, location, uuid="11111111-2222-3333-4444-555555555555"):
+    """ssdp:alive for upnp:rootdevice, sent from `source` to the SSDP group."""
+    msg = ("NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\n"
+           f"LOCATION: {location}\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nSERVER: Linux/5 UPnP/1.0 Test/1\r\n"
+           f"USN: uuid:{uuid}::upnp:rootdevice\r\n\r\n").encode()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((source, 0))
+    sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+    sock.sendto(msg, ("239.255.255.250", 1900))
+    sock.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hearth", required=True)
+    parser.add_argument("--workdir", required=True)
+    args = parser.parse_args()
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    media = os.path.join(args.workdir, "media")
+    profiles = os.path.join(args.workdir, "profiles")
+    os.makedirs(media)
+    os.makedirs(profiles)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
+                    "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", os.path.join(media, "clip.mp4")], check=True)
+    with open(os.path.join(profiles, "kitchen.conf"), "w") as fh:
+        fh.write(f"name = Kitchen TV\nmatch = Description.modelName: {MODEL}\ncontainers = mpegts\n"
+                 "video = h264 1920x1080\naudio = aac 2\n")
+    db = os.path.join(args.workdir, "h.db")
+    code, out = servers.hearth_scan_only(args.hearth, media, db, "Description Test")
+    runner = CheckRunner()
+    if code != 0:
+        runner.fail("scan", out)
+        return runner.summary()
+    port = servers.free_port()
+    argv = servers.hearth_argv(args.hearth, media, db, "lo", port, "Description Test") + [
+        "--profiles", profiles]
+    server = servers.ServerProcess(argv, os.path.join(args.workdir, "hearth.log"), "127.0.0.1", port,
+                                   "/description.xml")
+    server.start()
+    renderer = Renderer(RENDERER)
+    other = s.SilentListener(OTHER)
+    control = f"http://127.0.0.1:{port}/control/ContentDirectory"
+
+    def clip_res(source):
+        browser = s.SourceBrowser(source, control, user_agent="SomeUnknownRenderer/1.0")
+        folder = browser.browse("0").objects[0].id
+        clip = next(o for o in browser.browse(folder).objects if o.title == "clip")
+        return clip.resources[0]
+
+    try:
+        runner.run("server_ready", lambda: expect(server.wait_ready(), "server did not answer"))
+        runner.run("unknown_renderer_gets_original",
+                   lambda: expect(clip_res(RENDERER).uri.endswith(".mp4"), "expected the original MP4"))
+
+        def announced_renderer_matched():
+            announce(RENDERER, renderer.location)
+            expect(servers.wait_until(lambda: renderer.fetches >= 1, 5), "Hearth did not fetch the description")
+            expect(servers.wait_until(lambda: clip_res(RENDERER).uri.endswith("/play.ts"), 5),
+                   f"the profile matching Description.modelName did not apply: {clip_res(RENDERER).uri}")
+            # Another device at another address is not affected by that renderer's description.
+            expect(clip_res("127.0.0.4").uri.endswith(".mp4"), "another address got the kitchen profile")
+        runner.run("announced_renderer_matched_by_model_name", announced_renderer_matched)
+
+        def forged_location_not_fetched():
+            announce(RENDERER, f"http://{OTHER}:{other.port}/steal.xml", uuid="99999999-0000-0000-0000-000000000000")
+            time.sleep(2)
+            expect(not other.connections, f"Hearth connected to a third party: {other.connections[:1]}")
+        runner.run("forged_location_not_fetched", forged_location_not_fetched)
+
+        def own_announcements_ignored():
+            fetches = renderer.fetches
+            time.sleep(1)
+            expect(renderer.fetches == fetches, "the same description was fetched again at once")
+        runner.run("no_refetch_storm", own_announcements_ignored)
+    finally:
+        renderer.close()
+        other.close()
+        server.terminate()
+    return runner.summary()
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    finally:
+        servers.cleanup_all()
