@@ -35,13 +35,18 @@ std::string clock(double seconds) {
 std::optional<double> parse_npt_time(std::string_view text) {
     text = trim(text);
     auto parts = split(text, ':');
-    if (parts.size() == 1) return parse_decimal(parts[0]);
-    if (parts.size() != 3) return std::nullopt;
-    auto h = parse_uint(parts[0]);
-    auto m = parse_uint(parts[1]);
-    auto s = parse_decimal(parts[2]);
-    if (!h || !m || !s || parts[1].size() != 2 || *m > 59 || *s >= 60) return std::nullopt;
-    return static_cast<double>(*h) * 3600 + static_cast<double>(*m) * 60 + *s;
+    std::optional<double> seconds;
+    if (parts.size() == 1) {
+        seconds = parse_decimal(parts[0]);
+    } else if (parts.size() == 3) {
+        auto h = parse_uint(parts[0]);
+        auto m = parse_uint(parts[1]);
+        auto s = parse_decimal(parts[2]);
+        if (!h || !m || !s || parts[1].size() != 2 || *m > 59 || *s >= 60) return std::nullopt;
+        seconds = static_cast<double>(*h) * 3600 + static_cast<double>(*m) * 60 + *s;
+    }
+    if (!seconds || *seconds > kMaxNptSeconds) return std::nullopt;
+    return seconds;
 }
 
 std::optional<TimeSeek> parse_time_seek(std::string_view header) {

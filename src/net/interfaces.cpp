@@ -15,6 +15,8 @@ std::string to_string(in_addr address) {
 
 std::optional<in_addr> parse_ipv4(const std::string& text) {
     in_addr a{};
+    // inet_pton reads up to the first NUL: "127.0.0.1\0.evil.example" must not pass for 127.0.0.1.
+    if (text.find('\0') != std::string::npos) return std::nullopt;
     if (inet_pton(AF_INET, text.c_str(), &a) != 1) return std::nullopt;
     return a;
 }

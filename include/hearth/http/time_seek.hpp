@@ -15,7 +15,11 @@ struct TimeSeek {
 /// The parsed header, or nullopt when it is malformed (→ 400) — an absent header is not parsed at all.
 std::optional<TimeSeek> parse_time_seek(std::string_view header);
 
-/// One npt time: "12.5", "1:02:03.250"; nullopt when malformed.
+/// Longest time accepted (about 31 years): beyond it a time is malformed, so that every accepted time fits
+/// the millisecond clock of the answer and libav's microsecond timestamps.
+inline constexpr double kMaxNptSeconds = 1e9;
+
+/// One npt time: "12.5", "1:02:03.250"; nullopt when malformed or above kMaxNptSeconds.
 std::optional<double> parse_npt_time(std::string_view text);
 
 /// "npt=<start>-<end>/<duration>" for the answer, times as h:mm:ss.fff; duration "*" when unknown.
