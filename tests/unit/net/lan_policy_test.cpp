@@ -81,6 +81,11 @@ TEST(LanPolicy, HostHeaderMustNameThisServer) {
                             "[::1]:8300", "media.home.evil.example", "10.0.0.1"}) {
         EXPECT_FALSE(p.host_is_ours(bad)) << bad;
     }
+    // A NUL after an address of ours must not make the whole Host ours (found by fuzzing).
+    for (std::string_view bad :
+         {std::string_view("127.0.0.1\0.evil.example", 24), std::string_view("192.168.1.10\0:8300", 18)}) {
+        EXPECT_FALSE(p.host_is_ours(bad)) << bad;
+    }
 }
 
 } // namespace
