@@ -42,7 +42,14 @@ struct BrowseArgs {
     Filter filter;
 };
 
-BrowseArgs browse_args(const upnp::ActionCall& call) {
+// The renderer's SortCriteria, unless its profile forces one (Vieras send criteria they then ignore).
+std::string_view sort_criteria(const upnp::ActionCall& call, const renderers::Profile* profile) {
+    if (profile && !profile->forced_sort.empty()) return profile->forced_sort;
+    const auto* sort_text = call.find("SortCriteria");
+    return sort_text ? std::string_view(*sort_text) : std::string_view{};
+}
+
+BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* profile) {
     const auto& flag = call.str("BrowseFlag");
     const bool metadata = flag == "BrowseMetadata";
     if (!metadata && flag != "BrowseDirectChildren") {
@@ -53,8 +60,7 @@ BrowseArgs browse_args(const upnp::ActionCall& call) {
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
     const auto count = static_cast<std::int64_t>(call.uint("RequestedCount"));
     const auto* filter_text = call.find("Filter");
-    const auto* sort_text = call.find("SortCriteria");
-    auto order = sort_sql(sort_text ? *sort_text : "");
+    auto order = sort_sql(sort_criteria(call, profile));
     if (!order) throw upnp::UpnpException(upnp::errors::invalid_sort());
     return {metadata, std::move(id), start, count, *order, Filter(filter_text ? *filter_text : "*")};
 }
@@ -105,7 +111,7 @@ upnp::OutArgs browse_restricted(const BrowseArgs& args, std::int64_t update_id) 
 } // namespace
 
 upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
-    const auto args = browse_args(call);
+    const auto args = browse_args(call, ctx.profile);
     auto reader = readers_.acquire();
     if (ctx.restricted) return browse_restricted(args, reader->system_update_id());
     const std::int64_t id = object_id(args.object_id);

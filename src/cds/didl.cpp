@@ -90,6 +90,16 @@ std::string media_path(const db::ObjectRow& o) {
     return path;
 }
 
+std::string cut_title(std::string_view title, int max_chars) {
+    if (max_chars <= 0) return std::string(title);
+    int chars = 0;
+    for (std::size_t i = 0; i < title.size(); ++i) {
+        const bool continuation = (static_cast<unsigned char>(title[i]) & 0xC0) == 0x80;
+        if (!continuation && chars++ == max_chars) return std::string(title.substr(0, i));
+    }
+    return std::string(title);
+}
+
 std::optional<std::string> normalize_date(std::string_view tag) {
     auto digits = [](std::string_view s) {
         for (char c : s) {
@@ -131,6 +141,10 @@ void DidlWriter::element(std::string_view name, std::string_view value) {
     out_.append("</").append(name).append(">");
 }
 
+void DidlWriter::title(std::string_view value) {
+    element("dc:title", profile_ ? cut_title(value, profile_->max_title_length) : std::string(value));
+}
+
 void DidlWriter::add(const db::ObjectRow& o) {
     o.is_container ? add_container(o) : add_item(o);
 }
@@ -140,7 +154,7 @@ void DidlWriter::add_container(const db::ObjectRow& o) {
     out_.append("\" parentID=\"").append(std::to_string(o.parent_id));
     out_.append("\" restricted=\"1\" searchable=\"0\" childCount=\"").append(std::to_string(o.child_count));
     out_.append("\">");
-    element("dc:title", o.title);
+    title(o.title);
     element("upnp:class", o.upnp_class);
     out_.append("</container>");
 }
@@ -148,7 +162,7 @@ void DidlWriter::add_container(const db::ObjectRow& o) {
 void DidlWriter::add_item(const db::ObjectRow& o) {
     out_.append("<item id=\"").append(std::to_string(o.id));
     out_.append("\" parentID=\"").append(std::to_string(o.parent_id)).append("\" restricted=\"1\">");
-    element("dc:title", o.title);
+    title(o.title);
     element("upnp:class", o.upnp_class);
     if (o.artist) {
         if (filter_.wants("dc:creator")) element("dc:creator", *o.artist);
@@ -237,12 +251,18 @@ void DidlWriter::add_converted_res(const db::ObjectRow& o, const transcode::Plan
 }
 
 std::string converted_path(const db::ObjectRow& o, const transcode::Plan& plan) {
-    return "/media/" + std::to_string(o.id) + (plan.container == "mp3" ? "/play.mp3" : "/play.ts");
+    const char* variant = plan.action == transcode::Action::scale_image ? "/image.jpg"
+                          : plan.container == "mp3"                     ? "/play.mp3"
+                                                                        : "/play.ts";
+    return "/media/" + std::to_string(o.id) + variant;
 }
 
 std::string converted_features(const transcode::Plan& plan) {
     std::string out;
     if (plan.dlna_profile) out += "DLNA.ORG_PN=" + *plan.dlna_profile + ";";
+    // A scaled picture is made whole before it is sent: no seeking, converted, interactive transfer mode.
+    if (plan.action == transcode::Action::scale_image)
+        return out + "DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=00D00000000000000000000000000000";
     // OP=10: seek by time (TimeSeekRange.dlna.org), not by bytes; CI=1: converted content. FLAGS: streaming
     // transfer, background mode, connection stall, DLNA 1.5.
     return out + "DLNA.ORG_OP=10;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=01700000000000000000000000000000";

@@ -5,7 +5,9 @@
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
 
+#include <algorithm>
 #include <fcntl.h>
+#include <initializer_list>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,17 +31,29 @@ std::optional<std::int64_t> media_object_id(std::string_view path) {
     return static_cast<std::int64_t>(*id);
 }
 
-std::optional<std::int64_t> converted_object_id(std::string_view path) {
+namespace {
+// "/media/<id>/<variant>" with variant one of the given names: the id.
+std::optional<std::int64_t> variant_object_id(std::string_view path,
+                                              std::initializer_list<std::string_view> variants) {
     constexpr std::string_view prefix = "/media/";
     if (!path.starts_with(prefix)) return std::nullopt;
     auto rest = path.substr(prefix.size());
     auto slash = rest.find('/');
     if (slash == std::string_view::npos) return std::nullopt;
     auto variant = rest.substr(slash + 1);
-    if (variant != "play.ts" && variant != "play.mp3") return std::nullopt;
+    if (std::find(variants.begin(), variants.end(), variant) == variants.end()) return std::nullopt;
     auto id = parse_uint(rest.substr(0, slash));
     if (!id || *id == 0 || *id > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
     return static_cast<std::int64_t>(*id);
+}
+} // namespace
+
+std::optional<std::int64_t> converted_object_id(std::string_view path) {
+    return variant_object_id(path, {"play.ts", "play.mp3"});
+}
+
+std::optional<std::int64_t> scaled_image_object_id(std::string_view path) {
+    return variant_object_id(path, {"image.jpg"});
 }
 
 std::string transfer_mode(std::string_view requested, bool is_image) {

@@ -181,6 +181,10 @@ std::vector<Profile> build_table() {
         p.video = {h264(41), mpeg2()};
         p.audio = {{"aac", 2}, {"ac3", 6}, {"mp3", 2}, {"mp2", 2}};
         p.target_audio = TargetAudio::ac3;
+        // Vieras list items in the order they arrive whatever SortCriteria they send: MiniDLNA's clients.c
+        // gives its Panasonic row ("Panasonic MIL DLNA CP") FLAG_FORCE_SORT, which replaces the criteria
+        // with class, track, title.
+        p.forced_sort = "+upnp:class,+upnp:originalTrackNumber,+dc:title";
         t.push_back(p);
     }
 
@@ -195,6 +199,13 @@ std::vector<Profile> build_table() {
         // HEVC left out: the first Xbox One decodes no HEVC.
         p.video = {h264(42), mpeg2(), mpeg4_asp()};
         p.audio = {{"aac", 2}, {"ac3", 6}, {"mp3", 2}, {"mp2", 2}, {"pcm_s16le", 2}};
+        // Audio per container, from UMS renderers/Microsoft-XboxOne.conf's Supported lines: in MPEG-TS only
+        // AC-3 ("f:mpegts v:h264|mpeg1|mpeg2 a:ac3"), so a remux of AAC or MP3 audio converts it to AC-3.
+        p.audio_in = {{"mpegts", {"ac3"}},
+                      {"mp4", {"aac", "ac3"}},
+                      {"matroska", {"aac", "ac3", "mp3", "mp2"}},
+                      {"avi", {"ac3", "mp3"}},
+                      {"mpeg", {"ac3", "mp2", "pcm_s16le"}}};
         p.target_audio = TargetAudio::ac3;
         t.push_back(p);
     }

@@ -1,4 +1,5 @@
 // Profile files: the owner's additions to the renderer table, one `key = value` per line (docs/profiles.md).
+#include "hearth/cds/didl.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/util/strings.hpp"
@@ -70,6 +71,40 @@ AudioCaps parse_audio(std::string_view v, const Line& line) {
     return {w[0], w.size() == 2 ? parse_int(w[1], line, "a channel count") : 0};
 }
 
+// "mpegts: ac3, aac"
+void parse_audio_in(Profile& p, std::string_view v, const Line& line) {
+    auto colon = v.find(':');
+    auto family = trim(v.substr(0, colon));
+    if (colon == std::string_view::npos || family.empty())
+        line.fail("expected 'container: codec, codec…', got '" + std::string(v) + "'");
+    std::vector<std::string> codecs;
+    for (auto c : split(v.substr(colon + 1), ','))
+        if (!trim(c).empty()) codecs.emplace_back(trim(c));
+    if (codecs.empty()) line.fail("audio-in for '" + std::string(family) + "' lists no codec");
+    p.audio_in[std::string(family)] = std::move(codecs);
+}
+
+// The SortCriteria whitelist is ContentDirectory's: a forced sort it would refuse (709) is refused here.
+void parse_forced_sort(Profile& p, std::string_view v, const Line& line) {
+    if (v.empty() || !cds::sort_sql(v))
+        line.fail("forced-sort takes SortCriteria like '+dc:title' over " + cds::sort_capabilities() +
+                  ", got '" + std::string(v) + "'");
+    p.forced_sort = v;
+}
+
+void apply_quirk(Profile& p, const std::string& key, std::string_view value, const Line& line) {
+    if (key == "require-pn")
+        p.pn_required = parse_bool(value, line);
+    else if (key == "max-title-length")
+        p.max_title_length = parse_int(value, line, "a number of characters");
+    else if (key == "forced-sort")
+        parse_forced_sort(p, value, line);
+    else if (key == "audio-in")
+        parse_audio_in(p, value, line);
+    else
+        line.fail("unknown key '" + key + "'");
+}
+
 void apply(Profile& p, const std::string& key, std::string_view value, const Line& line) {
     if (key == "name")
         p.name = value;
@@ -104,7 +139,7 @@ void apply(Profile& p, const std::string& key, std::string_view value, const Lin
             line.fail("pin takes an IPv4 address, got '" + std::string(value) + "'");
         p.pinned_addresses.emplace_back(value);
     } else
-        line.fail("unknown key '" + key + "'");
+        apply_quirk(p, key, value, line);
 }
 
 } // namespace
@@ -122,6 +157,8 @@ Profile parse_profile(std::string_view text, const std::string& origin) {
         apply(p, std::string(trim(line_text.substr(0, eq))), trim(line_text.substr(eq + 1)), line);
     }
     if (p.name.empty()) throw ProfileFileError(origin + ": no 'name ='");
+    if (p.pn_required && p.omit_pn)
+        throw ProfileFileError(origin + ": 'require-pn = true' and 'omit-pn = true' contradict each other");
     return p;
 }
 

@@ -44,6 +44,7 @@ class DidlWriter {
     void add_res(const db::ObjectRow& o);
     void add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan);
     void element(std::string_view name, std::string_view value);
+    void title(std::string_view value);
 
     const Filter& filter_;
     std::string base_url_;
@@ -53,10 +54,16 @@ class DidlWriter {
 
 /// The URL path of an item's media: "/media/<id>.<ext>" (the extension helps renderers that look at it).
 std::string media_path(const db::ObjectRow& o);
-/// The URL path of an item converted for the asking renderer: "/media/<id>/play.ts" or ".../play.mp3".
+/// The URL path of an item converted for the asking renderer: "/media/<id>/play.ts", ".../play.mp3", or
+/// ".../image.jpg" for a scaled picture.
 std::string converted_path(const db::ObjectRow& o, const transcode::Plan& plan);
-/// The fourth protocolInfo field of a live conversion: time seek (OP=10), converted (CI=1).
+/// The fourth protocolInfo field of a live conversion: time seek (OP=10), converted (CI=1); for a scaled
+/// picture no seeking (OP=00), converted, interactive transfer.
 std::string converted_features(const transcode::Plan& plan);
+
+/// The first max_chars characters (code points) of UTF-8 text, never splitting one; all of it when
+/// max_chars <= 0.
+std::string cut_title(std::string_view title, int max_chars);
 
 /// A dc:date value from a tag ("2019", "2019-05-02T10:00:00") or nullopt when it does not look like a date.
 std::optional<std::string> normalize_date(std::string_view tag);

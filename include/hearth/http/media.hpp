@@ -17,6 +17,9 @@ std::optional<std::int64_t> media_object_id(std::string_view path);
 /// The object id in a converted-media path ("/media/<id>/play.ts", "/media/<id>/play.mp3"), else nullopt.
 std::optional<std::int64_t> converted_object_id(std::string_view path);
 
+/// The object id in a scaled-picture path ("/media/<id>/image.jpg"), else nullopt.
+std::optional<std::int64_t> scaled_image_object_id(std::string_view path);
+
 /// The transferMode.dlna.org value to answer with: the request's when it is valid for this kind of content,
 /// else the default (Streaming for audio/video, Interactive for images).
 std::string transfer_mode(std::string_view requested, bool is_image);

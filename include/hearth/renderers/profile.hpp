@@ -3,6 +3,7 @@
 // every built-in row cites the real header that identifies the device (STYLE rule 8). Pure.
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -50,6 +51,14 @@ struct Profile {
     /// Quirks.
     bool omit_pn = false;          ///< never send DLNA.ORG_PN (some renderers reject unknown PNs)
     bool plays_everything = false; ///< a software player (VLC, Kodi…): always send the original
+    /// Plays only items whose protocolInfo carries a DLNA.ORG_PN: an original without one is converted.
+    bool pn_required = false;
+    int max_title_length = 0; ///< dc:title is cut to this many characters (code points); 0 = no limit
+    /// SortCriteria used instead of the renderer's own ("+upnp:class,+dc:title"); empty: the renderer's.
+    std::string forced_sort;
+    /// Audio codecs allowed in a container family ("mpegts" → {"ac3"}), narrowing `audio` for that
+    /// container; a family not listed allows every codec of `audio`.
+    std::map<std::string, std::vector<std::string>, std::less<>> audio_in;
     /// The owner's pins: clients at these IPv4 addresses get this profile whatever their headers say.
     std::vector<std::string> pinned_addresses;
 };

@@ -1,6 +1,7 @@
 // ContentDirectory actions over a real (temporary) index, driven through the SOAP action table.
 #include "hearth/cds/content_directory.hpp"
 #include "hearth/db/migrations.hpp"
+#include "hearth/renderers/profile.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -49,8 +50,10 @@ class ContentDirectoryTest : public ::testing::Test {
         }
     }
 
-    BrowseResult browse(const std::string& body) {
-        auto outcome = cd.actions().invoke(kServiceType, body, {"http://10.0.0.1:8300"});
+    BrowseResult browse(const std::string& body, const renderers::Profile* profile = nullptr) {
+        upnp::RequestContext ctx{"http://10.0.0.1:8300"};
+        ctx.profile = profile;
+        auto outcome = cd.actions().invoke(kServiceType, body, ctx);
         BrowseResult r;
         r.status = outcome.http_status;
         pugi::xml_document envelope;
@@ -129,6 +132,22 @@ TEST_F(ContentDirectoryTest, SortsByRequestedKeys) {
               (std::vector<std::string>{"Zeta", "Bravo", "charlie", "Alpha & <Omega>", "delta"}));
     auto by_title_desc = browse(browse_body("1", "BrowseDirectChildren", 0, 0, "-dc:title"));
     EXPECT_EQ(by_title_desc.titles[1], "delta");
+}
+
+TEST_F(ContentDirectoryTest, AForcedSortReplacesTheRenderersCriteria) {
+    renderers::Profile tv = renderers::builtin_profiles().back();
+    tv.forced_sort = "+upnp:originalTrackNumber";
+    const std::vector<std::string> by_track{"Zeta", "Bravo", "charlie", "Alpha & <Omega>", "delta"};
+    EXPECT_EQ(browse(browse_body("1", "BrowseDirectChildren", 0, 0, "-dc:title"), &tv).titles, by_track);
+    EXPECT_EQ(browse(browse_body("1", "BrowseDirectChildren", 0, 0, ""), &tv).titles, by_track);
+    // Criteria the renderer sends are ignored, even ones that would be refused (709).
+    auto nonsense = browse(browse_body("1", "BrowseDirectChildren", 0, 0, "+sec:nonsense"), &tv);
+    EXPECT_EQ(nonsense.status, 200);
+    EXPECT_EQ(nonsense.titles, by_track);
+    // Without a forced sort the renderer's criteria hold.
+    tv.forced_sort.clear();
+    EXPECT_EQ(browse(browse_body("1", "BrowseDirectChildren", 0, 0, "-dc:title"), &tv).titles[1], "delta");
+    EXPECT_EQ(browse(browse_body("1", "BrowseDirectChildren", 0, 0, "+sec:nonsense"), &tv).error_code, 709);
 }
 
 TEST_F(ContentDirectoryTest, MetadataOfRootAndItem) {

@@ -506,5 +506,74 @@ TEST(DidlWriter, MissingOptionalFieldsAreOmitted) {
     EXPECT_STREQ(res.child_value(), "http://192.168.1.2:8300/media/99");
 }
 
+// --- renderer quirks
+
+TEST(DidlCutTitle, CutsAtCharactersNeverInsideOne) {
+    EXPECT_EQ(cut_title("Holiday 2019", 7), "Holiday");
+    EXPECT_EQ(cut_title("Holiday", 7), "Holiday");
+    EXPECT_EQ(cut_title("Holiday", 0), "Holiday");
+    EXPECT_EQ(cut_title("", 3), "");
+    EXPECT_EQ(cut_title("Caf\xC3\xA9 au lait", 4), "Caf\xC3\xA9"); // é is two bytes
+    EXPECT_EQ(cut_title("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 2), "\xE6\x97\xA5\xE6\x9C\xAC"); // 日本語
+    EXPECT_EQ(cut_title("a\xF0\x9F\x8E\xAC"
+                        "b",
+                        2),
+              "a\xF0\x9F\x8E\xAC"); // a four-byte emoji
+}
+
+std::unique_ptr<Didl> write_for(const renderers::Profile& profile,
+                                std::initializer_list<db::ObjectRow> objects) {
+    Filter all("*");
+    DidlWriter writer(all, kBase, &profile);
+    for (const auto& o : objects)
+        writer.add(o);
+    auto didl = std::make_unique<Didl>();
+    didl->xml = writer.finish();
+    auto ok = didl->doc.load_string(didl->xml.c_str());
+    EXPECT_TRUE(ok) << ok.description() << "\n" << didl->xml;
+    return didl;
+}
+
+TEST(DidlWriter, MaxTitleLengthCutsItemAndContainerTitles) {
+    renderers::Profile p = renderers::builtin_profiles().back();
+    p.max_title_length = 4;
+    auto track = music_track();
+    track.title = "S\xC3\xB6ngs of the sea";
+    auto didl = write_for(p, {container(), track});
+    auto nodes = didl->root().children();
+    auto it = nodes.begin();
+    EXPECT_STREQ(it->child_value("dc:title"), "Musi");
+    ++it;
+    EXPECT_STREQ(it->child_value("dc:title"), "S\xC3\xB6ng");
+    p.max_title_length = 0;
+    EXPECT_STREQ(write_for(p, {track})->root().child("item").child_value("dc:title"), track.title.c_str());
+}
+
+TEST(DidlWriter, APhotoOverTheRenderersLimitOffersAScaledJpeg) {
+    renderers::Profile p = renderers::builtin_profiles().back();
+    p.max_image_width = p.max_image_height = 1920;
+    auto didl = write_for(p, {photo()}); // 4000x3000
+    auto res = didl->root().child("item").child("res");
+    EXPECT_STREQ(res.attribute("protocolInfo").value(),
+                 "http-get:*:image/jpeg:DLNA.ORG_PN=JPEG_LRG;DLNA.ORG_OP=00;DLNA.ORG_CI=1;"
+                 "DLNA.ORG_FLAGS=00D00000000000000000000000000000");
+    EXPECT_STREQ(res.attribute("resolution").value(), "1920x1440");
+    EXPECT_FALSE(res.attribute("duration"));
+    EXPECT_EQ(std::string(res.text().get()), kBase + "/media/30/image.jpg");
+
+    p.max_image_width = 640;
+    p.max_image_height = 480;
+    res = write_for(p, {photo()})->root().child("item").child("res");
+    EXPECT_STREQ(res.attribute("resolution").value(), "640x480");
+    EXPECT_NE(std::string(res.attribute("protocolInfo").value()).find("DLNA.ORG_PN=JPEG_SM;"),
+              std::string::npos);
+}
+
+TEST(DidlWriter, APhotoWithinTheLimitOffersTheOriginal) {
+    auto didl = write_for(renderers::builtin_profiles().back(), {photo()}); // 4096x4096 limit
+    auto res = didl->root().child("item").child("res");
+    EXPECT_EQ(std::string(res.text().get()), kBase + "/media/30.jpg");
+}
+
 } // namespace
 } // namespace hearth::cds

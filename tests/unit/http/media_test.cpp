@@ -79,5 +79,18 @@ INSTANTIATE_TEST_SUITE_P(
         // a mode that does not fit the content falls back to the default
         ModeCase{"Interactive", false, "Streaming"}, ModeCase{"Streaming", true, "Interactive"}));
 
+TEST(ScaledImageObjectId, ParsesOnlyTheImageVariant) {
+    EXPECT_EQ(scaled_image_object_id("/media/30/image.jpg"), 30);
+    EXPECT_EQ(scaled_image_object_id("/media/9223372036854775807/image.jpg"), INT64_MAX);
+    for (const char* path :
+         {"/media/30/image.png", "/media/30/play.ts", "/media/30.jpg", "/media/0/image.jpg",
+          "/media/-1/image.jpg", "/media//image.jpg", "/media/30/image.jpg/x", "/media/x/image.jpg",
+          "/art/30/image.jpg", "/media/30/Image.jpg"})
+        EXPECT_EQ(scaled_image_object_id(path), std::nullopt) << path;
+    EXPECT_EQ(media_object_id("/media/30/image.jpg"), std::nullopt);
+    EXPECT_EQ(converted_object_id("/media/30/image.jpg"), std::nullopt);
+    EXPECT_EQ(converted_object_id("/media/30/play.ts"), 30);
+}
+
 } // namespace
 } // namespace hearth::http

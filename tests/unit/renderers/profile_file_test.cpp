@@ -98,5 +98,49 @@ TEST(ProfileFile, ANewProfileMustMatchSomething) {
     EXPECT_THROW(load_profiles(dir.path()), ProfileFileError);
 }
 
+TEST(ProfileFile, ParsesTheQuirkKeys) {
+    auto p = parse_profile("name = Old TV\n"
+                           "match = User-Agent: OldTV\n"
+                           "require-pn = true\n"
+                           "max-title-length = 40\n"
+                           "forced-sort = +upnp:class, +dc:title\n"
+                           "audio-in = mpegts: ac3\n"
+                           "audio-in = mp4: aac, ac3\n"
+                           "audio-in = mpegts: ac3, mp2\n", // a later line for a container replaces it
+                           "old.conf");
+    EXPECT_TRUE(p.pn_required);
+    EXPECT_EQ(p.max_title_length, 40);
+    EXPECT_EQ(p.forced_sort, "+upnp:class, +dc:title");
+    ASSERT_EQ(p.audio_in.size(), 2u);
+    EXPECT_EQ(p.audio_in.at("mpegts"), (std::vector<std::string>{"ac3", "mp2"}));
+    EXPECT_EQ(p.audio_in.at("mp4"), (std::vector<std::string>{"aac", "ac3"}));
+
+    auto plain = parse_profile("name = Plain\n", "plain.conf");
+    EXPECT_FALSE(plain.pn_required);
+    EXPECT_EQ(plain.max_title_length, 0);
+    EXPECT_TRUE(plain.forced_sort.empty());
+    EXPECT_TRUE(plain.audio_in.empty());
+}
+
+TEST(ProfileFile, BadQuirkLinesNameFileAndLine) {
+    auto error_of = [](const std::string& line) {
+        try {
+            parse_profile("name = X\n" + line + "\n", "x.conf");
+        } catch (const ProfileFileError& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    EXPECT_EQ(error_of("require-pn = maybe"), "x.conf:2: expected true or false, got 'maybe'");
+    EXPECT_EQ(error_of("max-title-length = -3"), "x.conf:2: expected a number of characters, got '-3'");
+    EXPECT_NE(error_of("forced-sort = +dc:nonsense").find("x.conf:2: forced-sort takes SortCriteria"),
+              std::string::npos);
+    EXPECT_NE(error_of("forced-sort =").find("x.conf:2:"), std::string::npos);
+    EXPECT_NE(error_of("audio-in = ac3, aac").find("x.conf:2: expected 'container: codec"),
+              std::string::npos);
+    EXPECT_EQ(error_of("audio-in = mpegts:"), "x.conf:2: audio-in for 'mpegts' lists no codec");
+    EXPECT_THROW(parse_profile("name = X\nrequire-pn = true\nomit-pn = true\n", "x.conf"), ProfileFileError);
+}
+
 } // namespace
 } // namespace hearth::renderers

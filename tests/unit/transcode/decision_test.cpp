@@ -123,8 +123,11 @@ INSTANTIATE_TEST_SUITE_P(
         DecisionCase{"video_without_audio", video(kMp4, "mp4", "h264", kH264High, 41, 1280, 720, ""),
                      "Generic DLNA", kDirect},
         DecisionCase{"jpeg", image("image2", "jpg", "mjpeg", 4000, 3000), "Generic DLNA", kDirect},
+        // Over the row's 1920x1920 picture limit: a JPEG scaled to fit (GET /media/<id>/image.jpg).
         DecisionCase{"huge_png_on_old_samsung", image("png_pipe", "png", "png", 8000, 6000),
-                     "Samsung TV C/D series (2010-2011)", kDirect},
+                     "Samsung TV C/D series (2010-2011)",
+                     Expected{Action::scale_image, false, true, "mjpeg", "", 1920, 1440, 0, "jpeg",
+                              "image/jpeg", "JPEG_LRG"}},
         DecisionCase{"mp3", audio("mp3", "mp3", "mp3"), "Generic DLNA", kDirect},
         DecisionCase{"flac_on_sony_android", audio("flac", "flac", "flac"), "Sony Bravia (Android TV)",
                      kDirect},
