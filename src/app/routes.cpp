@@ -6,6 +6,7 @@
 #include "hearth/http/media.hpp"
 #include "hearth/http/time_seek.hpp"
 #include "hearth/media/art.hpp"
+#include "hearth/media/image_scale.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/status/status_json.hpp"
 #include "hearth/transcode/job.hpp"
@@ -116,6 +117,7 @@ http::Response App::handle(const http::Request& request) {
     if (auto refusal = refuse_device(request, *live, visitor)) return std::move(*refusal);
     const auto& path = request.path;
     if (auto converted = http::converted_object_id(path)) return serve_converted(request, *live, *converted);
+    if (auto image = http::scaled_image_object_id(path)) return serve_scaled_image(request, *live, *image);
     if (path.starts_with("/media/")) {
         return http::serve_media(request, state_->readers, [&](const db::ObjectRow& o, double start) {
             return admit_stream(request, o, "direct", std::make_shared<std::atomic<double>>(start));
@@ -262,6 +264,7 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
     if (!object || object->is_container) return http::Response::text(404, "Not found\n");
     const auto& profile = renderer_of(request, live);
     auto plan = transcode::decide(db::media_info(*object), profile);
+    if (plan.action == transcode::Action::scale_image) return http::Response::text(404, "Not found\n");
     if (plan.action == transcode::Action::direct) { // it plays the original after all: send that
         http::Request original = request;
         original.path = cds::media_path(*object);
@@ -311,6 +314,40 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
     r.stream = transcode::Job::start(std::move(job));
     auto lease = std::get<std::shared_ptr<void>>(std::move(admitted));
     r.keep_alive = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(lease, slot);
+    return r;
+}
+
+// GET/HEAD /media/<id>/image.jpg: a picture scaled down to what the asking renderer shows.
+http::Response App::serve_scaled_image(const http::Request& request, const Live& live, std::int64_t id) {
+    if (request.method != "GET" && request.method != "HEAD") {
+        return http::Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
+    }
+    std::optional<db::ObjectRow> object;
+    {
+        auto reader = state_->readers.acquire();
+        object = reader->get(id);
+    }
+    if (!object || object->is_container) return http::Response::text(404, "Not found\n");
+    const auto& profile = renderer_of(request, live);
+    auto plan = transcode::decide(db::media_info(*object), profile);
+    if (plan.action != transcode::Action::scale_image) { // it shows the original: send that
+        http::Request original = request;
+        original.path = cds::media_path(*object);
+        return http::serve_media(original, state_->readers, [&](const db::ObjectRow& o, double start) {
+            return admit_stream(request, o, "direct", std::make_shared<std::atomic<double>>(start));
+        });
+    }
+    auto [width, height] = transcode::image_limit(profile);
+    auto jpeg = media::scaled_jpeg(object->path, width, height);
+    if (!jpeg) {
+        log::warning("cannot scale ", object->path, " for ", profile.name);
+        return http::Response::text(500, "Cannot scale this picture\n");
+    }
+    auto r = http::Response::text(200, std::move(*jpeg), "image/jpeg");
+    r.header("transferMode.dlna.org", http::transfer_mode(request.header("transferMode.dlna.org"), true));
+    if (trim(request.header("getcontentFeatures.dlna.org")) == "1") {
+        r.header("contentFeatures.dlna.org", cds::converted_features(plan));
+    }
     return r;
 }
 

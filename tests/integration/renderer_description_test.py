@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Renderers recognised by their own device description: a fake renderer on 127.0.0.2 announces itself
+"""Renderer profile files at work. Renderers recognised by their own device description: a fake renderer on 127.0.0.2 announces itself
 with ssdp:alive; Hearth fetches its description from that address and a profile file that matches
 `Description.modelName` decides what it is offered. A forged announcement pointing at another address
-makes Hearth connect nowhere.
+makes Hearth connect nowhere. A profile with a small image-max gets pictures scaled to fit, and titles cut.
 
 Run inside the test namespace: netns.sh /usr/bin/python3 renderer_description_test.py --hearth build/hearth --workdir DIR
 """
@@ -86,6 +86,11 @@ def main():
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
                     "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", os.path.join(media, "clip.mp4")], check=True)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=1600x1200", "-frames:v", "1",
+                    os.path.join(media, "big photo.jpg")], check=True)
+    with open(os.path.join(profiles, "tiny.conf"), "w") as fh:
+        fh.write("name = Tiny TV\nmatch = User-Agent: TinyTV/\ncontainers = mpegts\nvideo = h264 1280x720\n"
+                 "audio = aac 2\nimage-max = 640x480\nmax-title-length = 5\n")
     with open(os.path.join(profiles, "kitchen.conf"), "w") as fh:
         fh.write(f"name = Kitchen TV\nmatch = Description.modelName: {MODEL}\ncontainers = mpegts\n"
                  "video = h264 1920x1080\naudio = aac 2\n")
@@ -130,6 +135,22 @@ def main():
             time.sleep(2)
             expect(not other.connections, f"Hearth connected to a third party: {other.connections[:1]}")
         runner.run("forged_location_not_fetched", forged_location_not_fetched)
+
+        def image_scaled_for_small_screen():
+            browser = s.SourceBrowser("127.0.0.5", control, user_agent="TinyTV/2.0")
+            folder = browser.browse("0").objects[0].id
+            photo = next(o for o in browser.browse(folder).objects if o.upnp_class.startswith("object.item.image"))
+            res = photo.resources[0]
+            expect(res.uri.endswith("/image.jpg"), f"expected a scaled JPEG res, got {res.uri}")
+            expect("DLNA.ORG_PN=JPEG_SM" in res.protocol_info, res.protocol_info)
+            expect(len(photo.title) <= 5, f"title not cut to 5 characters: {photo.title!r}")
+            out = os.path.join(args.workdir, "scaled.jpg")
+            subprocess.run(["curl", "-s", "-A", "TinyTV/2.0", "--interface", "127.0.0.5", "-o", out, res.uri],
+                           check=True)
+            probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height",
+                                    "-of", "csv=p=0", out], capture_output=True, text=True, check=True).stdout.strip()
+            expect(probe == "mjpeg,640,480", f"scaled picture: {probe!r}")
+        runner.run("image_scaled_and_title_cut_for_small_screen", image_scaled_for_small_screen)
 
         def own_announcements_ignored():
             fetches = renderer.fetches

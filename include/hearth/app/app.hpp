@@ -60,6 +60,7 @@ class App {
     http::Response serve_art(const http::Request& request, const Visitor& visitor);
     status::Snapshot snapshot(const Live& live, bool can_manage);
     http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id);
+    http::Response serve_scaled_image(const http::Request& request, const Live& live, std::int64_t id);
     const renderers::Profile& renderer_of(const http::Request& request, const Live& live) const;
     /// One of the --max-transcodes slots, held while a conversion runs; nullptr when all are taken.
     std::shared_ptr<void> take_transcode_slot(unsigned limit);
