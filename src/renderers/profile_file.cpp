@@ -50,10 +50,15 @@ std::vector<std::string> words(std::string_view v) {
 VideoCaps parse_video(std::string_view v, const Line& line) {
     auto w = words(v);
     if (w.empty()) line.fail("expected a video codec");
-    VideoCaps caps{w[0], 0, 0, 0, {}};
+    VideoCaps caps{w[0], 0, 0, 0, {}, 0};
     for (std::size_t i = 1; i < w.size(); ++i) {
         if (w[i].starts_with("level=")) {
             caps.max_level = parse_int(std::string_view(w[i]).substr(6), line, "a level");
+        } else if (w[i].starts_with("bitrate=")) {
+            auto kbps = parse_uint(std::string_view(w[i]).substr(8));
+            if (!kbps || *kbps == 0 || *kbps > 1000000)
+                line.fail("bitrate= takes kilobits per second, e.g. bitrate=20000");
+            caps.max_bitrate = static_cast<std::int64_t>(*kbps) * 1000;
         } else if (w[i].starts_with("profiles=")) {
             for (auto p : split(std::string_view(w[i]).substr(9), ','))
                 caps.profiles.push_back(parse_int(p, line, "a profile"));

@@ -50,6 +50,8 @@ bool video_fits(const MediaInfo& i, const Profile& p) {
     if (!caps) return false;
     if (!within(i.width, caps->max_width) || !within(i.height, caps->max_height)) return false;
     if (caps->max_level > 0 && i.video_level > caps->max_level) return false;
+    // Over the bitrate a renderer sustains, a file stutters: the transcode's capped rate plays.
+    if (caps->max_bitrate > 0 && i.bitrate && *i.bitrate > caps->max_bitrate) return false;
     if (!caps->profiles.empty() && i.video_profile >= 0 &&
         std::find(caps->profiles.begin(), caps->profiles.end(), i.video_profile) == caps->profiles.end())
         return false;

@@ -1,6 +1,7 @@
 #pragma once
 // Renderer profiles: who is asking (matched from request headers) and what it plays. Data with evidence:
 // every built-in row cites the real header that identifies the device (STYLE rule 8). Pure.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -17,8 +18,9 @@ struct VideoCaps {
     std::string codec; ///< libavcodec name: "h264", "hevc", "mpeg2video", "mpeg4", "vp9", "av1"…
     int max_width = 0;
     int max_height = 0;
-    int max_level = 0;         ///< codec level as libav reports it (H.264 4.1 → 41); 0 = any
-    std::vector<int> profiles; ///< libav profile numbers allowed; empty = any
+    int max_level = 0;            ///< codec level as libav reports it (H.264 4.1 → 41); 0 = any
+    std::vector<int> profiles;    ///< libav profile numbers allowed; empty = any
+    std::int64_t max_bitrate = 0; ///< overall bits per second the renderer (or its network) sustains; 0 = any
 };
 
 /// One audio codec a renderer decodes.

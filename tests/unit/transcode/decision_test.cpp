@@ -269,3 +269,42 @@ TEST(Decision, ActionNames) {
 
 } // namespace
 } // namespace hearth::transcode
+
+namespace hearth::transcode {
+namespace {
+
+TEST(Decision, AFileOverTheRenderersBitrateIsConverted) {
+    renderers::Profile p = renderers::builtin_profiles().back(); // generic
+    for (auto& v : p.video)
+        v.max_bitrate = 20'000'000;
+    MediaInfo i;
+    i.kind = media::Kind::video;
+    i.container = "mpegts";
+    i.extension = "ts";
+    i.video_codec = "h264";
+    i.video_profile = 100;
+    i.video_level = 41;
+    i.width = 1920;
+    i.height = 1080;
+    i.audio_codec = "aac";
+    i.channels = 2;
+    i.sample_rate = 48000;
+    i.bitrate = 15'000'000;
+    EXPECT_EQ(decide(i, p).action, Action::direct);
+    i.bitrate = 45'000'000; // a Blu-ray remux
+    auto plan = decide(i, p);
+    EXPECT_EQ(plan.action, Action::full);
+    EXPECT_FALSE(plan.copy_video);
+}
+
+TEST(Decision, ProfileFilesTakeAVideoBitrate) {
+    auto p = renderers::parse_profile(
+        "name = x\nmatch = User-Agent: x\nvideo = h264 1920x1080 bitrate=20000\n", "x");
+    ASSERT_EQ(p.video.size(), 1u);
+    EXPECT_EQ(p.video[0].max_bitrate, 20'000'000);
+    EXPECT_THROW(renderers::parse_profile("name = x\nvideo = h264 bitrate=fast\n", "x"),
+                 renderers::ProfileFileError);
+}
+
+} // namespace
+} // namespace hearth::transcode
