@@ -5,6 +5,7 @@
 #include "hearth/cds/didl.hpp"
 #include "hearth/http/media.hpp"
 #include "hearth/http/time_seek.hpp"
+#include "hearth/library/subtitles.hpp"
 #include "hearth/media/art.hpp"
 #include "hearth/media/image_scale.hpp"
 #include "hearth/renderers/profile.hpp"
@@ -13,6 +14,8 @@
 #include "hearth/util/log.hpp"
 #include "hearth/util/resources.hpp"
 #include "hearth/util/strings.hpp"
+
+#include <fstream>
 
 namespace hearth {
 namespace {
@@ -138,6 +141,7 @@ http::Response App::handle(const http::Request& request) {
         return http::Response::text(200, std::string(*data), content_type_for(path));
     }
     if (path.starts_with("/art/")) return serve_art(request, visitor);
+    if (path.starts_with("/subtitle/")) return serve_subtitle(request, visitor);
     if (path == "/status.json") {
         return http::Response::text(200, status::status_json(snapshot(*live, visitor.can_manage)),
                                     "application/json")
@@ -235,6 +239,28 @@ http::Response App::serve_art(const http::Request& request, const Visitor& visit
     if (!art) return http::Response::text(404, "No picture\n");
     return http::Response::text(200, std::move(art->bytes), art->mime)
         .header("Cache-Control", "max-age=3600");
+}
+
+// GET /subtitle/<id>.<format>: a sidecar subtitle, by its id (never by path).
+http::Response App::serve_subtitle(const http::Request& request, const Visitor& visitor) {
+    if (visitor.restricted)
+        return http::Response::text(403, "This device is waiting for the owner's approval\n");
+    auto name = std::string_view(request.path).substr(10);
+    auto id = parse_uint(name.substr(0, name.find('.')));
+    std::optional<db::SubtitleRow> sub;
+    if (id && *id > 0 && *id <= static_cast<std::uint64_t>(INT64_MAX)) {
+        auto reader = state_->readers.acquire();
+        sub = reader->subtitle(static_cast<std::int64_t>(*id));
+    }
+    if (!sub || name != std::to_string(sub->id) + "." + sub->format)
+        return http::Response::text(404, "Not found\n");
+    std::error_code ec;
+    auto size = std::filesystem::file_size(sub->path, ec);
+    if (ec || size > (4U << 20)) return http::Response::text(404, "Not found\n");
+    std::ifstream in(sub->path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return http::Response::text(200, std::move(text), library::subtitle_mime(sub->format))
+        .header("transferMode.dlna.org", "Interactive");
 }
 
 const renderers::Profile& App::renderer_of(const http::Request& request, const Live& live) const {

@@ -121,6 +121,8 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
     std::int64_t returned = 0;
     std::int64_t total = 0;
     if (args.metadata) {
+        if (object->upnp_class.starts_with("object.item.videoItem"))
+            object->subtitles = reader->subtitles_of(id);
         didl.add(*object);
         returned = total = 1;
     } else if (object->is_container) {
@@ -129,8 +131,11 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
         auto children = args.order_by == db::kDefaultOrder
                             ? reader->children_in_default_order(id, args.start, limit)
                             : reader->children(id, args.order_by, args.start, limit);
-        for (const auto& child : children)
+        for (auto& child : children) {
+            if (child.upnp_class.starts_with("object.item.videoItem"))
+                child.subtitles = reader->subtitles_of(child.id);
             didl.add(child);
+        }
         returned = static_cast<std::int64_t>(children.size());
         total = object->child_count;
     }

@@ -1,5 +1,6 @@
 #include "hearth/cds/didl.hpp"
 
+#include "hearth/library/subtitles.hpp"
 #include "hearth/media/media_info.hpp"
 #include "hearth/util/strings.hpp"
 
@@ -132,7 +133,7 @@ DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const rendere
     out_ = "<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
            "xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\" "
-           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\">";
+           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\" xmlns:sec=\"http://www.sec.co.kr/\">";
 }
 
 void DidlWriter::element(std::string_view name, std::string_view value) {
@@ -190,6 +191,7 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         } else {
             add_converted_res(o, plan);
         }
+        add_subtitles(o);
     }
     out_.append("</item>");
 }
@@ -248,6 +250,27 @@ void DidlWriter::add_converted_res(const db::ObjectRow& o, const transcode::Plan
     out_.append(">");
     append_xml_escaped(out_, base_url_ + converted_path(o, plan));
     out_.append("</res>");
+}
+
+void DidlWriter::add_subtitles(const db::ObjectRow& o) {
+    if (o.subtitles.empty() || (profile_ && !profile_->sidecar_subtitles)) return;
+    for (const auto& sub : o.subtitles) {
+        out_.append("<res protocolInfo=\"http-get:*:")
+            .append(library::subtitle_mime(sub.format))
+            .append(":*\">");
+        append_xml_escaped(out_, base_url_ + subtitle_path(sub));
+        out_.append("</res>");
+    }
+    if (filter_.wants("sec:CaptionInfoEx")) { // Samsung TVs read the first one from here
+        const auto& first = o.subtitles.front();
+        out_.append("<sec:CaptionInfoEx sec:type=\"").append(first.format).append("\">");
+        append_xml_escaped(out_, base_url_ + subtitle_path(first));
+        out_.append("</sec:CaptionInfoEx>");
+    }
+}
+
+std::string subtitle_path(const db::SubtitleRow& s) {
+    return "/subtitle/" + std::to_string(s.id) + "." + s.format;
 }
 
 std::string converted_path(const db::ObjectRow& o, const transcode::Plan& plan) {

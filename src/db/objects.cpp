@@ -156,6 +156,28 @@ std::vector<FormatRow> ObjectReader::formats() {
     return out;
 }
 
+namespace {
+SubtitleRow read_subtitle(const Statement& s) {
+    return {s.int64(0), s.int64(1), s.text(2), s.text(3), s.opt_text(4)};
+}
+} // namespace
+
+std::vector<SubtitleRow> ObjectReader::subtitles_of(std::int64_t object_id) {
+    auto s = db_.prepare("SELECT id, object_id, path, format, language FROM subtitles WHERE object_id = ? "
+                         "ORDER BY format != 'srt', language IS NOT NULL, language, id");
+    s.bind(1, object_id);
+    std::vector<SubtitleRow> out;
+    while (s.step()) out.push_back(read_subtitle(s));
+    return out;
+}
+
+std::optional<SubtitleRow> ObjectReader::subtitle(std::int64_t id) {
+    auto s = db_.prepare("SELECT id, object_id, path, format, language FROM subtitles WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_subtitle(s);
+}
+
 std::vector<KindCount> ObjectReader::library_counts() {
     auto stmt =
         db_.prepare("SELECT CASE WHEN is_container THEN 'folders' WHEN upnp_class LIKE "

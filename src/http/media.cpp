@@ -1,7 +1,9 @@
 #include "hearth/http/media.hpp"
 
+#include "hearth/cds/didl.hpp"
 #include "hearth/http/range.hpp"
 #include "hearth/media/media_info.hpp"
+#include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
 
@@ -94,6 +96,17 @@ Response serve_media(const Request& request, db::ReaderPool& readers, const Stre
     r.header("transferMode.dlna.org", transfer_mode(request.header("transferMode.dlna.org"), image));
     if (trim(request.header("getcontentFeatures.dlna.org")) == "1") {
         r.header("contentFeatures.dlna.org", media::content_features(object->dlna_profile, image));
+    }
+    // Samsung TVs ask for the subtitle with the video (often on HEAD) and show it if told where it is.
+    if (trim(request.header("getCaptionInfo.sec")) == "1" &&
+        object->upnp_class.starts_with("object.item.videoItem")) {
+        auto reader = readers.acquire();
+        auto subtitles = reader->subtitles_of(object->id);
+        if (!subtitles.empty()) {
+            r.header("CaptionInfo.sec", "http://" + net::to_string(request.local.sin_addr) + ":" +
+                                            std::to_string(ntohs(request.local.sin_port)) +
+                                            cds::subtitle_path(subtitles.front()));
+        }
     }
     auto range = request.has_header("Range") ? parse_range(request.header("Range"), size) : RangeResult{};
     if (request.method == "GET" && !image && range.outcome != RangeOutcome::unsatisfiable) {

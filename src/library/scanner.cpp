@@ -3,6 +3,7 @@
 #include "hearth/db/migrations.hpp"
 #include "hearth/db/objects.hpp"
 #include "hearth/db/sqlite.hpp"
+#include "hearth/library/subtitles.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
@@ -154,6 +155,31 @@ class Writer {
     }
 
     void put_item(const Pending& f, const media::MediaInfo& info);
+
+    /// Links each subtitle file to the video beside it with the same stem; stale links go in finish().
+    template <typename Files> void link_subtitles(const Files& files) {
+        auto videos = db_.prepare("SELECT id, path FROM objects WHERE parent_id = ? AND is_container = 0 AND "
+                                  "upnp_class LIKE 'object.item.videoItem%'");
+        auto put = db_.prepare(
+            "INSERT INTO subtitles(object_id, path, format, language, seen) VALUES(?, ?, ?, ?, ?) "
+            "ON CONFLICT(path) DO UPDATE SET object_id = excluded.object_id, "
+            "format = excluded.format, language = excluded.language, seen = excluded.seen");
+        for (const auto& f : files) {
+            videos.bind(1, f.parent_id);
+            while (videos.step()) {
+                auto match =
+                    match_subtitle(f.path.filename().native(), fs::path(videos.text(1)).stem().native());
+                if (!match) continue;
+                put.bind(1, videos.int64(0)).bind(2, std::string_view(f.path.native())).bind(3, f.format);
+                put.bind(4, match->language.empty() ? std::optional<std::string>() : match->language);
+                put.bind(5, generation_).exec();
+                break;
+            }
+            videos.reset();
+        }
+        db_.prepare("DELETE FROM subtitles WHERE seen < ?").bind(1, generation_).exec();
+        dirty_ = dirty_ || db_.changes() > 0;
+    }
 
     void put_skipped(const Pending& f, const std::string& reason) {
         put_skipped_.bind(1, std::string_view(f.path.native())).bind(2, f.size).bind(3, f.mtime);
@@ -419,6 +445,10 @@ class Walk {
             return;
         }
         auto ext = to_lower(path.extension().native().substr(path.has_extension() ? 1 : 0));
+        if (is_subtitle_extension(ext)) {
+            subtitles_.push_back({path, parent_id, ext});
+            return;
+        }
         if (!media::kind_from_extension(ext)) {
             ++summary_.not_media;
             return;
@@ -467,6 +497,15 @@ class Walk {
     std::unordered_map<std::string, Known> skipped_;
     std::set<FileId> visited_;
     std::vector<Pending> pending_;
+
+  public:
+    struct SubtitleFile {
+        fs::path path;
+        std::int64_t parent_id;
+        std::string format;
+    };
+    /// The subtitle files the walk found, for linking once the videos are indexed.
+    std::vector<SubtitleFile> subtitles_;
 };
 
 void record_probe(Writer& writer, const Probed& p, ScanSummary& summary) {
@@ -503,7 +542,8 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) 
     p.to_probe = 0;
     ScanSummary summary;
     Writer writer(db_path_);
-    auto pending = Walk(writer, roots_, summary, p).run(stop);
+    Walk walk(writer, roots_, summary, p);
+    auto pending = walk.run(stop);
     writer.flush();
     log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
               pending.size(), " to probe");
@@ -529,6 +569,7 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) 
     if (stop.load()) {
         writer.flush(); // keep what was done; the next scan picks up the rest
     } else {
+        writer.link_subtitles(walk.subtitles_);
         summary.removed = writer.finish();
     }
     summary.seconds = elapsed();

@@ -139,7 +139,10 @@ void apply(Profile& p, const std::string& key, std::string_view value, const Lin
         p.omit_pn = parse_bool(value, line);
     else if (key == "plays-everything")
         p.plays_everything = parse_bool(value, line);
-    else if (key == "pin") {
+    else if (key == "subtitles") {
+        if (value != "sidecar" && value != "none") line.fail("subtitles is sidecar or none");
+        p.sidecar_subtitles = value == "sidecar";
+    } else if (key == "pin") {
         if (!net::parse_ipv4(std::string(value)))
             line.fail("pin takes an IPv4 address, got '" + std::string(value) + "'");
         p.pinned_addresses.emplace_back(value);

@@ -86,11 +86,15 @@ def main():
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
                     "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", os.path.join(media, "clip.mp4")], check=True)
+    with open(os.path.join(media, "clip.srt"), "w") as fh:
+        fh.write("1\n00:00:00,000 --> 00:00:01,500\nHello from the sidecar\n")
+    with open(os.path.join(media, "clip.fr.srt"), "w") as fh:
+        fh.write("1\n00:00:00,000 --> 00:00:01,500\nBonjour\n")
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=1600x1200", "-frames:v", "1",
                     os.path.join(media, "big photo.jpg")], check=True)
     with open(os.path.join(profiles, "tiny.conf"), "w") as fh:
         fh.write("name = Tiny TV\nmatch = User-Agent: TinyTV/\ncontainers = mpegts\nvideo = h264 1280x720\n"
-                 "audio = aac 2\nimage-max = 640x480\nmax-title-length = 5\n")
+                 "audio = aac 2\nimage-max = 640x480\nmax-title-length = 5\nsubtitles = none\n")
     with open(os.path.join(profiles, "kitchen.conf"), "w") as fh:
         fh.write(f"name = Kitchen TV\nmatch = Description.modelName: {MODEL}\ncontainers = mpegts\n"
                  "video = h264 1920x1080\naudio = aac 2\n")
@@ -151,6 +155,27 @@ def main():
                                     "-of", "csv=p=0", out], capture_output=True, text=True, check=True).stdout.strip()
             expect(probe == "mjpeg,640,480", f"scaled picture: {probe!r}")
         runner.run("image_scaled_and_title_cut_for_small_screen", image_scaled_for_small_screen)
+
+        def sidecar_subtitles_offered():
+            samsung = "DLNADOC/1.50 SEC_HHP_[TV] UE65JU7000/1.0 UPnP/1.0"
+            browser = s.SourceBrowser("127.0.0.6", control, user_agent=samsung)
+            folder = browser.browse("0").objects[0].id
+            clip = next(o for o in browser.browse(folder).objects if o.title == "clip")
+            subs = [r for r in clip.resources if r.mime == "text/srt"]
+            expect(len(subs) == 2, f"expected 2 text/srt res, got {[r.protocol_info for r in clip.resources]}")
+            resp = s.curl_from("127.0.0.6", subs[0].uri, headers={"User-Agent": samsung})
+            expect(resp.status == 200 and b"sidecar" in resp.body, f"first subtitle: {resp.describe()}")
+            media = next(r for r in clip.resources if r.mime.startswith("video/"))
+            head = s.curl_from("127.0.0.6", media.uri, method="HEAD",
+                               headers={"User-Agent": samsung, "getCaptionInfo.sec": "1"}, head_only=True)
+            caption = head.header("captioninfo.sec") or ""
+            expect(caption.endswith(subs[0].uri.split("/")[-1]), f"CaptionInfo.sec {caption!r}")
+            tiny = s.SourceBrowser("127.0.0.5", control, user_agent="TinyTV/2.0")
+            clip2 = next(o for o in tiny.browse(folder).objects if o.upnp_class.startswith("object.item.video"))
+            expect(not [r for r in clip2.resources if r.mime == "text/srt"], "subtitles = none still offered them")
+            expect(s.curl_from("127.0.0.6", f"http://127.0.0.1:{port}/subtitle/999.srt").status == 404,
+                   "an unknown subtitle id was served")
+        runner.run("sidecar_subtitles_offered", sidecar_subtitles_offered)
 
         def own_announcements_ignored():
             fetches = renderer.fetches

@@ -58,6 +58,7 @@ class App {
                                                 Visitor& visitor);
     http::Response device_action(const http::Request& request, const Visitor& visitor);
     http::Response serve_art(const http::Request& request, const Visitor& visitor);
+    http::Response serve_subtitle(const http::Request& request, const Visitor& visitor);
     status::Snapshot snapshot(const Live& live, bool can_manage);
     http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id);
     http::Response serve_scaled_image(const http::Request& request, const Live& live, std::int64_t id);

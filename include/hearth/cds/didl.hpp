@@ -43,6 +43,7 @@ class DidlWriter {
     void add_item(const db::ObjectRow& o);
     void add_res(const db::ObjectRow& o);
     void add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan);
+    void add_subtitles(const db::ObjectRow& o);
     void element(std::string_view name, std::string_view value);
     void title(std::string_view value);
 
@@ -54,6 +55,8 @@ class DidlWriter {
 
 /// The URL path of an item's media: "/media/<id>.<ext>" (the extension helps renderers that look at it).
 std::string media_path(const db::ObjectRow& o);
+/// The URL path of a sidecar subtitle: "/subtitle/<id>.<format>".
+std::string subtitle_path(const db::SubtitleRow& s);
 /// The URL path of an item converted for the asking renderer: "/media/<id>/play.ts", ".../play.mp3", or
 /// ".../image.jpg" for a scaled picture.
 std::string converted_path(const db::ObjectRow& o, const transcode::Plan& plan);

@@ -16,6 +16,14 @@ namespace hearth::db {
 
 inline constexpr std::int64_t kRootId = 0;
 
+struct SubtitleRow {
+    std::int64_t id = 0;
+    std::int64_t object_id = 0;
+    std::string path;
+    std::string format;
+    std::optional<std::string> language;
+};
+
 struct ObjectRow {
     std::int64_t id = 0;
     std::int64_t parent_id = -1; ///< -1 for the root
@@ -34,6 +42,8 @@ struct ObjectRow {
     std::optional<std::string> container, video_codec, audio_codec;
     std::optional<std::int64_t> video_profile, video_level, audio_bitrate;
     std::optional<double> frame_rate;
+    /// Sidecar subtitles (filled by ContentDirectory for videos; not read with the row).
+    std::vector<SubtitleRow> subtitles;
 };
 
 /// The probe's view of an indexed item, rebuilt from its row (for decisions that need no new probe).
@@ -68,6 +78,9 @@ class ObjectReader {
                                                      std::int64_t limit);
     std::int64_t system_update_id();
     std::vector<FormatRow> formats();
+    /// The sidecar subtitles of a video, srt first.
+    std::vector<SubtitleRow> subtitles_of(std::int64_t object_id);
+    std::optional<SubtitleRow> subtitle(std::int64_t id);
     /// Files and bytes per kind, and the number of folders (as kind "folders").
     std::vector<KindCount> library_counts();
 

@@ -53,6 +53,9 @@ struct Profile {
     /// Quirks.
     bool omit_pn = false;          ///< never send DLNA.ORG_PN (some renderers reject unknown PNs)
     bool plays_everything = false; ///< a software player (VLC, Kodi…): always send the original
+    /// Offer sidecar subtitles (a text/srt res and Samsung's CaptionInfo); false for renderers that choke on
+    /// more than one res.
+    bool sidecar_subtitles = true;
     /// Plays only items whose protocolInfo carries a DLNA.ORG_PN: an original without one is converted.
     bool pn_required = false;
     int max_title_length = 0; ///< dc:title is cut to this many characters (code points); 0 = no limit

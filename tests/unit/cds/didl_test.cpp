@@ -577,3 +577,44 @@ TEST(DidlWriter, APhotoWithinTheLimitOffersTheOriginal) {
 
 } // namespace
 } // namespace hearth::cds
+
+namespace hearth::cds {
+namespace {
+
+TEST(DidlSubtitles, SidecarSubtitlesAsResAndSamsungCaptionInfo) {
+    db::ObjectRow video;
+    video.id = 7;
+    video.parent_id = 1;
+    video.is_container = false;
+    video.title = "Film";
+    video.upnp_class = "object.item.videoItem";
+    video.path = "/m/Film.mp4";
+    video.mime = "video/mp4";
+    video.subtitles = {{3, 7, "/m/Film.srt", "srt", std::nullopt}, {4, 7, "/m/Film.fr.ass", "ass", "fr"}};
+    Filter all("*");
+    DidlWriter didl(all, "http://10.0.0.1:8300");
+    didl.add(video);
+    auto xml = didl.finish();
+    EXPECT_NE(
+        xml.find("<res protocolInfo=\"http-get:*:text/srt:*\">http://10.0.0.1:8300/subtitle/3.srt</res>"),
+        std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("http-get:*:text/x-ssa:*\">http://10.0.0.1:8300/subtitle/4.ass</res>"),
+              std::string::npos);
+    EXPECT_NE(
+        xml.find(
+            "<sec:CaptionInfoEx sec:type=\"srt\">http://10.0.0.1:8300/subtitle/3.srt</sec:CaptionInfoEx>"),
+        std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("xmlns:sec=\"http://www.sec.co.kr/\""), std::string::npos);
+
+    renderers::Profile quiet = renderers::builtin_profiles().back();
+    quiet.sidecar_subtitles = false;
+    DidlWriter none(all, "http://10.0.0.1:8300", &quiet);
+    none.add(video);
+    auto plain = none.finish();
+    EXPECT_EQ(plain.find("subtitle/"), std::string::npos) << plain;
+}
+
+} // namespace
+} // namespace hearth::cds
