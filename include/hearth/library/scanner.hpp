@@ -25,7 +25,6 @@ struct ScanSummary {
 
     std::int64_t indexed() const { return added + updated + unchanged; }
     std::int64_t skipped_total() const;
-    bool changed() const { return added + updated + removed > 0; }
     /// One line for people: "indexed 1990 files (…), skipped 3 (…), in 1.52 s".
     std::string line() const;
 };
