@@ -60,7 +60,8 @@ std::variant<SqlWhere, upnp::UpnpError> criteria_sql(std::string_view criteria);
 /// The SearchCaps string: exactly the whitelisted properties, comma-separated.
 std::string capabilities();
 
-/// "H:MM:SS" or "H:MM:SS.fff" (any number of hour digits, 1–3 fraction digits and more ignored) in ms.
+/// "H:MM:SS" or "H:MM:SS.F+" (up to 9 hour and 9 fraction digits; past the third, fraction digits are
+/// ignored) in milliseconds.
 std::optional<std::int64_t> parse_duration_ms(std::string_view text);
 
 } // namespace hearth::cds::search
