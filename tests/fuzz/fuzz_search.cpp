@@ -1,5 +1,5 @@
-// ContentDirectory SearchCriteria: the whole input is the criteria. Whatever it holds, the answer is 708 or SQL
-// made only of the generator's own vocabulary, with one binding per placeholder (STYLE rule 5).
+// ContentDirectory SearchCriteria: the whole input is the criteria. Whatever it holds, the answer is 708 or
+// SQL made only of the generator's own vocabulary, with one binding per placeholder (STYLE rule 5).
 #include "fuzz_check.hpp"
 #include "hearth/cds/search.hpp"
 
@@ -13,9 +13,9 @@ namespace {
 // Every word the generated SQL may contain: whitelisted columns, keywords, operators and fixed literals.
 bool known_word(std::string_view w) {
     static const std::set<std::string, std::less<>> words = {
-        "title", "artist", "album", "genre", "upnp_class", "date", "size", "duration_ms", "id", "parent_id",
-        "=", "<", "<=", ">", ">=", "IS", "NOT", "NULL", "?", "COLLATE", "NOCASE", "LIKE", "ESCAPE", "'\\'",
-        "AND", "OR", "||", "'.%'", "0", "1"};
+        "title",  "artist", "album",  "genre", "upnp_class", "date", "size", "duration_ms", "id", "parent_id",
+        "=",      "<",      "<=",     ">",     ">=",         "IS",   "NOT",  "NULL",        "?",  "COLLATE",
+        "NOCASE", "LIKE",   "ESCAPE", "'\\'",  "AND",        "OR",   "||",   "'.%'",        "0",  "1"};
     return words.contains(w);
 }
 
