@@ -1,6 +1,7 @@
 #include "hearth/cds/content_directory.hpp"
 
 #include "hearth/cds/didl.hpp"
+#include "hearth/cds/search.hpp"
 #include "hearth/util/strings.hpp"
 
 namespace hearth::cds {
@@ -19,8 +20,11 @@ ContentDirectory::ContentDirectory(db::ReaderPool& readers) : readers_(readers) 
     actions_.add("Browse", [this](const upnp::ActionCall& c, const upnp::RequestContext& ctx) {
         return browse(c, ctx);
     });
+    actions_.add("Search", [this](const upnp::ActionCall& c, const upnp::RequestContext& ctx) {
+        return search(c, ctx);
+    });
     actions_.add("GetSearchCapabilities", [](const upnp::ActionCall&, const upnp::RequestContext&) {
-        return upnp::OutArgs{{"SearchCaps", ""}};
+        return upnp::OutArgs{{"SearchCaps", search::capabilities()}};
     });
     actions_.add("GetSortCapabilities", [](const upnp::ActionCall&, const upnp::RequestContext&) {
         return upnp::OutArgs{{"SortCaps", sort_capabilities()}};
@@ -140,6 +144,70 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
         total = object->child_count;
     }
     return browse_answer(didl.finish(), returned, total, reader->system_update_id());
+}
+
+namespace {
+
+struct SearchArgs {
+    std::string container;
+    search::SqlWhere where;
+    std::int64_t start;
+    std::int64_t count; ///< 0: all
+    std::string order_by;
+    Filter filter;
+};
+
+SearchArgs search_args(const upnp::ActionCall& call, const renderers::Profile* profile) {
+    std::string container(trim(call.str("ContainerID")));
+    auto where = search::criteria_sql(call.str("SearchCriteria"));
+    if (auto* error = std::get_if<upnp::UpnpError>(&where)) throw upnp::UpnpException(*error);
+    const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
+    const auto count = static_cast<std::int64_t>(call.uint("RequestedCount"));
+    const auto* filter_text = call.find("Filter");
+    auto order = sort_sql(sort_criteria(call, profile));
+    if (!order) throw upnp::UpnpException(upnp::errors::invalid_sort());
+    return {std::move(container),
+            std::get<search::SqlWhere>(std::move(where)),
+            start,
+            count,
+            *order,
+            Filter(filter_text ? *filter_text : "*")};
+}
+
+// Confines the criteria to the container's subtree (paths under "<its path>/": a range the path index
+// answers) and to items unless the criteria ask for containers.
+void scope_to(search::SqlWhere& where, const db::ObjectRow& container) {
+    std::string sql = where.mentions_containers ? "" : "is_container = 0 AND ";
+    if (container.id != db::kRootId) {
+        sql += "path >= ? AND path < ? AND ";
+        // '0' is the character after '/': every path with the prefix sorts before prefix-with-'0'.
+        where.bindings.insert(where.bindings.begin(), {container.path + "/", container.path + "0"});
+    }
+    where.sql = sql + "(" + where.sql + ")";
+}
+
+} // namespace
+
+upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
+    auto args = search_args(call, ctx.profile);
+    auto reader = readers_.acquire();
+    if (ctx.restricted)
+        return browse_answer(DidlWriter(args.filter, ctx.base_url, ctx.profile).finish(), 0, 0,
+                             reader->system_update_id());
+    auto container = reader->get(object_id(args.container));
+    if (!container || !container->is_container) throw upnp::UpnpException(upnp::errors::no_such_object());
+    scope_to(args.where, *container);
+    const std::int64_t limit = args.count == 0 ? -1 : args.count;
+    auto found = reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit);
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    for (auto& object : found) {
+        if (object.upnp_class.starts_with("object.item.videoItem"))
+            object.subtitles = reader->subtitles_of(object.id);
+        didl.add(object);
+    }
+    const auto total = reader->count(args.where.sql, args.where.bindings);
+    return browse_answer(didl.finish(), static_cast<std::int64_t>(found.size()), total,
+                         reader->system_update_id());
 }
 
 } // namespace hearth::cds

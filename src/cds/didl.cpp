@@ -153,7 +153,7 @@ void DidlWriter::add(const db::ObjectRow& o) {
 void DidlWriter::add_container(const db::ObjectRow& o) {
     out_.append("<container id=\"").append(std::to_string(o.id));
     out_.append("\" parentID=\"").append(std::to_string(o.parent_id));
-    out_.append("\" restricted=\"1\" searchable=\"0\" childCount=\"").append(std::to_string(o.child_count));
+    out_.append("\" restricted=\"1\" searchable=\"1\" childCount=\"").append(std::to_string(o.child_count));
     out_.append("\">");
     title(o.title);
     element("upnp:class", o.upnp_class);

@@ -140,6 +140,36 @@ std::vector<ObjectRow> ObjectReader::children(std::int64_t parent, const std::st
     return out;
 }
 
+namespace {
+void bind_all(Statement& stmt, const std::vector<SqlValue>& bindings) {
+    int index = 1;
+    for (const auto& value : bindings) {
+        std::visit([&](const auto& v) { stmt.bind(index, v); }, value);
+        ++index;
+    }
+}
+} // namespace
+
+std::vector<ObjectRow> ObjectReader::search(const std::string& where, const std::vector<SqlValue>& bindings,
+                                            const std::string& order_by, std::int64_t offset,
+                                            std::int64_t limit) {
+    auto stmt = db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE " + where +
+                            " ORDER BY " + order_by + " LIMIT ? OFFSET ?");
+    bind_all(stmt, bindings);
+    const int next = static_cast<int>(bindings.size()) + 1;
+    stmt.bind(next, limit < 0 ? std::int64_t{-1} : limit).bind(next + 1, offset);
+    std::vector<ObjectRow> out;
+    while (stmt.step())
+        out.push_back(read_row(stmt));
+    return out;
+}
+
+std::int64_t ObjectReader::count(const std::string& where, const std::vector<SqlValue>& bindings) {
+    auto stmt = db_.prepare("SELECT COUNT(*) FROM objects WHERE " + where);
+    bind_all(stmt, bindings);
+    return stmt.step() ? stmt.int64(0) : 0;
+}
+
 std::int64_t ObjectReader::system_update_id() {
     std::int64_t value = 0;
     if (update_id_.step()) value = update_id_.int64(0);

@@ -14,6 +14,7 @@ class ContentDirectory {
 
   private:
     upnp::OutArgs browse(const upnp::ActionCall& call, const upnp::RequestContext& ctx);
+    upnp::OutArgs search(const upnp::ActionCall& call, const upnp::RequestContext& ctx);
 
     db::ReaderPool& readers_;
     upnp::ActionTable actions_;

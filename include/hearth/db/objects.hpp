@@ -10,11 +10,15 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace hearth::db {
 
 inline constexpr std::int64_t kRootId = 0;
+
+/// A value bound to a `?` placeholder of generated SQL (search criteria).
+using SqlValue = std::variant<std::int64_t, std::string>;
 
 struct SubtitleRow {
     std::int64_t id = 0;
@@ -76,6 +80,12 @@ class ObjectReader {
     /// positions; as children() with that order while a scan has rows it has not placed yet.
     std::vector<ObjectRow> children_in_default_order(std::int64_t parent, std::int64_t offset,
                                                      std::int64_t limit);
+    /// Objects matching a WHERE body built only from whitelisted columns and `?` placeholders, whose values
+    /// are `bindings` in order; ordered by order_by (whitelisted too), paged (limit < 0: all).
+    std::vector<ObjectRow> search(const std::string& where, const std::vector<SqlValue>& bindings,
+                                  const std::string& order_by, std::int64_t offset, std::int64_t limit);
+    /// How many objects search() would return without paging.
+    std::int64_t count(const std::string& where, const std::vector<SqlValue>& bindings);
     std::int64_t system_update_id();
     std::vector<FormatRow> formats();
     /// The sidecar subtitles of a video, srt first.

@@ -42,6 +42,9 @@ inline UpnpError action_failed(std::string what = "Action Failed") {
 inline UpnpError no_such_object() {
     return {701, "No such object"};
 }
+inline UpnpError invalid_search(std::string what = "Unsupported or invalid search criteria") {
+    return {708, std::move(what)};
+}
 inline UpnpError invalid_sort(std::string what = "Unsupported or invalid sort criteria") {
     return {709, std::move(what)};
 }
