@@ -197,7 +197,8 @@ std::vector<SubtitleRow> ObjectReader::subtitles_of(std::int64_t object_id) {
                          "ORDER BY format != 'srt', language IS NOT NULL, language, id");
     s.bind(1, object_id);
     std::vector<SubtitleRow> out;
-    while (s.step()) out.push_back(read_subtitle(s));
+    while (s.step())
+        out.push_back(read_subtitle(s));
     return out;
 }
 
