@@ -68,9 +68,16 @@ std::optional<http::Response> App::refuse_device(const http::Request& request, c
         visitor.can_manage = true;
         return std::nullopt;
     }
-    auto device = state_->devices.seen(client, request.header("User-Agent"),
-                                       devices::name_from_headers(request.header("FriendlyName.DLNA.ORG"),
-                                                                  request.header("X-AV-Client-Info")));
+    // The name a device gives: in its request headers, else in the UPnP description it announced.
+    auto name = devices::name_from_headers(request.header("FriendlyName.DLNA.ORG"),
+                                           request.header("X-AV-Client-Info"));
+    if (!name) {
+        if (auto description = state_->descriptions.get(client);
+            description && !description->friendly_name.empty()) {
+            name = description->friendly_name;
+        }
+    }
+    auto device = state_->devices.seen(client, request.header("User-Agent"), std::move(name));
     if (device.status == devices::Status::blocked) {
         state_->refusals.record(net::Refusal::blocked, client, request.method + " " + request.path);
         http::Response drop;

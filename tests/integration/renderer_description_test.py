@@ -130,6 +130,9 @@ def main():
             expect(servers.wait_until(lambda: renderer.fetches >= 1, 5), "Hearth did not fetch the description")
             expect(servers.wait_until(lambda: clip_res(RENDERER).uri.endswith("/play.ts"), 5),
                    f"the profile matching Description.modelName did not apply: {clip_res(RENDERER).uri}")
+            # Its device record takes the name its description gives.
+            expect(servers.wait_until(lambda: "Kitchen TV" in s.devices_cli(args.hearth, db, "list")[1], 5),
+                   f"device list lacks the described name: {s.devices_cli(args.hearth, db, 'list')[1]!r}")
             # Another device at another address is not affected by that renderer's description.
             expect(clip_res("127.0.0.4").uri.endswith(".mp4"), "another address got the kitchen profile")
         runner.run("announced_renderer_matched_by_model_name", announced_renderer_matched)
