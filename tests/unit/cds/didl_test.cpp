@@ -563,7 +563,8 @@ TEST(DidlWriter, APhotoOverTheRenderersLimitOffersAScaledJpeg) {
 
     p.max_image_width = 640;
     p.max_image_height = 480;
-    res = write_for(p, {photo()})->root().child("item").child("res");
+    auto small = write_for(p, {photo()}); // keep the document alive while its nodes are read
+    res = small->root().child("item").child("res");
     EXPECT_STREQ(res.attribute("resolution").value(), "640x480");
     EXPECT_NE(std::string(res.attribute("protocolInfo").value()).find("DLNA.ORG_PN=JPEG_SM;"),
               std::string::npos);
