@@ -72,6 +72,7 @@ std::variant<ActionCall, UpnpError> parse_action(std::string_view body) {
     if (!action) return errors::invalid_action();
     ActionCall call;
     call.action = local_name(action.name());
+    if (call.action.empty()) return errors::invalid_action(); // "<u:>": a prefix and no name
     for (auto arg : action.children()) {
         if (arg.type() == pugi::node_element) call.args.emplace_back(local_name(arg.name()), text_of(arg));
     }

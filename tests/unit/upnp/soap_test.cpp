@@ -339,3 +339,17 @@ TEST(SoapActionTable, ResponseValuesAreEscaped) {
 
 } // namespace
 } // namespace hearth::upnp
+
+namespace hearth::upnp {
+namespace {
+
+TEST(SoapRegression, AnActionElementWithAPrefixAndNoNameIsInvalidAction) {
+    // Found by fuzz_soap: "<M-NG: …/>" parses as an element whose local name is empty.
+    auto parsed = parse_action("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+                               "<u: xmlns:u=\"urn:x\"/></s:Body></s:Envelope>");
+    ASSERT_TRUE(std::holds_alternative<UpnpError>(parsed));
+    EXPECT_EQ(std::get<UpnpError>(parsed).code, 401);
+}
+
+} // namespace
+} // namespace hearth::upnp
