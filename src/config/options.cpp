@@ -65,6 +65,9 @@ po::options_description option_table() {
 
 // Keys that make no sense in a config file.
 const std::set<std::string> kCommandLineOnly = {"help", "version", "config", "scan-only"};
+// On/off options and the words Boost accepts for them in a config file.
+const std::set<std::string> kSwitches = {"one-stream-per-title"};
+const std::set<std::string> kSwitchValues = {"true", "false", "yes", "no", "on", "off", "1", "0"};
 
 // Boost's config parser reports neither the line nor the file; check each line first so that the
 // message names both.
@@ -82,6 +85,12 @@ void check_config_lines(const fs::path& file, std::istream& in, const po::option
         std::string key(trim(text.substr(0, eq)));
         if (desc.find_nothrow(key, false) == nullptr || kCommandLineOnly.contains(key)) {
             throw UsageError{where + "unknown option '" + key + "'"};
+        }
+        // Checked here, not by Boost: its message for a bad value substitutes the value into a template and
+        // loops for ever when the value itself holds "%value%" (found by fuzz_config).
+        auto value = trim(text.substr(eq + 1));
+        if (kSwitches.contains(key) && !kSwitchValues.contains(std::string(value))) {
+            throw UsageError{where + key + " takes true or false, got '" + std::string(value) + "'"};
         }
     }
 }

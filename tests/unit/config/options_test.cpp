@@ -305,6 +305,14 @@ TEST_F(ParseOptions, RelativePathsInAConfigFileAreRelativeToTheFile) {
     EXPECT_EQ(c.db_path, etc / "state" / "index.db");
 }
 
+TEST_F(ParseOptions, ASwitchWithABadValueInAConfigFileExits2) {
+    // Found by fuzzing: Boost's own message for this looped for ever on a value holding "%value%".
+    auto file = write_file(root_ / "bad.conf", "one-stream-per-title = tru('%value%')e\n");
+    expect_usage_error({"--config", file.string()}, file.string() + ":1");
+    auto ok = write_file(root_ / "ok.conf", "one-stream-per-title = yes\n");
+    EXPECT_TRUE(parse_ok({"--config", ok.string()}).one_stream_per_title);
+}
+
 TEST_F(ParseOptions, BadConfigLineExit2NamingFileAndLine) {
     auto file = write_file(root_ / "bad.conf", "port = 9100\n# fine\nthis line has no equals sign\n");
     expect_usage_error({"--config", file.string()}, file.string() + ":3");
