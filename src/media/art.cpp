@@ -1,5 +1,7 @@
 #include "hearth/media/art.hpp"
 
+#include "hearth/media/av.hpp"
+
 extern "C" {
 #include <libavformat/avformat.h>
 }
@@ -14,14 +16,10 @@ namespace {
 
 constexpr std::size_t kMaxArtBytes = 8 << 20;
 
-struct InputCloser {
-    void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
-
 std::optional<Art> embedded(const std::filesystem::path& file) {
     AVFormatContext* raw = nullptr;
     if (avformat_open_input(&raw, file.c_str(), nullptr, nullptr) < 0) return std::nullopt;
-    std::unique_ptr<AVFormatContext, InputCloser> ctx(raw);
+    av::Input ctx(raw);
     for (unsigned i = 0; i < ctx->nb_streams; ++i) {
         const AVStream* s = ctx->streams[i];
         if ((s->disposition & AV_DISPOSITION_ATTACHED_PIC) == 0 || s->attached_pic.size <= 0) continue;

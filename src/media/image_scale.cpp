@@ -2,6 +2,8 @@
 // run time, which systemd's MemoryDenyWriteExecute= refuses; SWS_AREA is the right filter for shrinking.
 #include "hearth/media/image_scale.hpp"
 
+#include "hearth/media/av.hpp"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -15,26 +17,11 @@ extern "C" {
 namespace hearth::media {
 namespace {
 
-struct InputCloser {
-    void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
-struct CodecCloser {
-    void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFree {
-    void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFree {
-    void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsFree {
-    void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
-using Input = std::unique_ptr<AVFormatContext, InputCloser>;
-using Codec = std::unique_ptr<AVCodecContext, CodecCloser>;
-using Frame = std::unique_ptr<AVFrame, FrameFree>;
-using Packet = std::unique_ptr<AVPacket, PacketFree>;
-using Scaler = std::unique_ptr<SwsContext, SwsFree>;
+using av::Codec;
+using av::Frame;
+using av::Input;
+using av::Packet;
+using av::Scaler;
 
 constexpr int kJpegQuality =
     3; // mjpeg qscale: 2 (best) … 31; 3 is visually lossless at a fraction of 2's size

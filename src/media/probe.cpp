@@ -1,5 +1,6 @@
 #include "hearth/media/probe.hpp"
 
+#include "hearth/media/av.hpp"
 #include "hearth/util/strings.hpp"
 
 extern "C" {
@@ -15,10 +16,7 @@ extern "C" {
 namespace hearth::media {
 namespace {
 
-struct FormatContextCloser {
-    void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
-};
-using FormatContext = std::unique_ptr<AVFormatContext, FormatContextCloser>;
+using FormatContext = av::Input;
 
 std::string av_error_text(int err) {
     char buf[AV_ERROR_MAX_STRING_SIZE] = {};

@@ -1,6 +1,7 @@
 // The libav pipeline of one transcode: demux → (copy | decode → scale/resample → encode) → mux into MPEG-TS
 // (or MP3), written through a custom AVIOContext into the job's buffer. Runs on the job's thread; every libav
 // handle has one owner here and is freed on every path.
+#include "hearth/media/av.hpp"
 #include "hearth/transcode/job.hpp"
 #include "hearth/util/log.hpp"
 
@@ -22,36 +23,13 @@ extern "C" {
 namespace hearth::transcode {
 namespace {
 
-// --- RAII owners
-// ---------------------------------------------------------------------------------------------
-struct InputCloser {
-    void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
-struct CodecCloser {
-    void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFree {
-    void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFree {
-    void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsFree {
-    void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
-struct SwrFree {
-    void operator()(SwrContext* s) const { swr_free(&s); }
-};
-struct FifoFree {
-    void operator()(AVAudioFifo* f) const { av_audio_fifo_free(f); }
-};
-using Input = std::unique_ptr<AVFormatContext, InputCloser>;
-using Codec = std::unique_ptr<AVCodecContext, CodecCloser>;
-using Frame = std::unique_ptr<AVFrame, FrameFree>;
-using Packet = std::unique_ptr<AVPacket, PacketFree>;
-using Scaler = std::unique_ptr<SwsContext, SwsFree>;
-using Resampler = std::unique_ptr<SwrContext, SwrFree>;
-using Fifo = std::unique_ptr<AVAudioFifo, FifoFree>;
+using av::Codec;
+using av::Fifo;
+using av::Frame;
+using av::Input;
+using av::Packet;
+using av::Resampler;
+using av::Scaler;
 
 // The muxer and its custom I/O: bytes go to the sink; a false from the sink aborts the write.
 class Output {
