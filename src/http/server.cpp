@@ -1,10 +1,12 @@
 #include "hearth/http/server.hpp"
 
+#include "hearth/http/limits.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
 
 #include <microhttpd.h>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +24,14 @@ bool Request::has_header(std::string_view name) const {
         if (iequals(k, name)) return true;
     }
     return false;
+}
+
+std::size_t Request::header_count(std::string_view name) const {
+    std::size_t n = 0;
+    for (const auto& [k, v] : headers) {
+        if (iequals(k, name)) ++n;
+    }
+    return n;
 }
 
 Response Response::text(int status, std::string body, std::string content_type) {
@@ -140,12 +150,25 @@ Request make_request(MHD_Connection* connection, const char* url, const char* me
     return req;
 }
 
+// libmicrohttpd itself refuses only heads that overflow its per-connection memory pool (32 KiB by default);
+// shrinking the pool to 16 KiB would also shrink the room it has for reading bodies and writing answers, so
+// the limit is checked here, once the head has been parsed.
+bool head_too_large(MHD_Connection* connection, const char* url, const char* method) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, &headers);
+    return request_head_bytes(method, url, headers) > kMaxHeaderBytes;
+}
+
 MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, const char* method, const char*,
                       const char* upload_data, size_t* upload_data_size, void** con_cls) {
     auto* impl = static_cast<Server::Impl*>(cls);
     if (*con_cls == nullptr) {
         auto* pending = new PendingRequest();
         *con_cls = pending;
+        if (head_too_large(connection, url, method)) {
+            pending->too_large = true;
+            return queue(connection, Response::text(431, "Request header fields too large\n"));
+        }
         const char* length =
             MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         auto declared = length ? parse_uint(length) : std::nullopt;
@@ -208,6 +231,26 @@ MHD_Result on_accept(void* cls, const sockaddr* addr, socklen_t) {
     return impl->policy(*reinterpret_cast<const sockaddr_in*>(addr)) ? MHD_YES : MHD_NO;
 }
 
+// Each connection holds a socket and often a media file: the usual soft limit of 1024 descriptors would run
+// out long before the connection limit does, and accept() would start failing for everyone.
+void ensure_open_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    auto raised = raised_open_file_limit(limit.rlim_cur, limit.rlim_max);
+    if (!raised) {
+        if (limit.rlim_cur < kWantedOpenFiles) {
+            log::warning("open-file limit is ", limit.rlim_cur, " (hard limit too); fewer than ",
+                         kConnectionLimit, " connections may be served at once");
+        }
+        return;
+    }
+    const auto before = limit.rlim_cur;
+    limit.rlim_cur = static_cast<rlim_t>(*raised);
+    if (::setrlimit(RLIMIT_NOFILE, &limit) == 0)
+        log::info("raised the open-file limit from ", before, " to ", *raised, " for ", kConnectionLimit,
+                  " connections");
+}
+
 } // namespace
 
 Server::Server(std::uint16_t port, Handler handler, AcceptPolicy policy, unsigned threads)
@@ -218,6 +261,7 @@ Server::~Server() {
 }
 
 void Server::start() {
+    ensure_open_file_limit();
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(impl_->port);
@@ -226,9 +270,9 @@ void Server::start() {
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME, impl_->port, on_accept, impl_.get(),
         on_request, impl_.get(), MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, impl_->threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, nullptr, MHD_OPTION_CONNECTION_TIMEOUT, 120U,
-        MHD_OPTION_CONNECTION_LIMIT, 1000U, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64U,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_UNESCAPE_CALLBACK, unescape, nullptr,
-        MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, kConnectionLimit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        kPerAddressConnectionLimit, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, nullptr, MHD_OPTION_END);
     if (impl_->daemon == nullptr) {
         throw std::runtime_error("cannot listen on TCP port " + std::to_string(impl_->port) +
                                  " (in use, or not permitted); choose another with --port");

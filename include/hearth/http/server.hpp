@@ -26,6 +26,8 @@ struct Request {
     /// The first header with this name (case-insensitive), or empty.
     std::string_view header(std::string_view name) const;
     bool has_header(std::string_view name) const;
+    /// How many times a header with this name (case-insensitive) came.
+    std::size_t header_count(std::string_view name) const;
 };
 
 struct FileBody {
