@@ -234,6 +234,7 @@ std::unique_ptr<ssdp::Server> App::start_ssdp(const Config& config) {
                       upnp::config_id_for(config.friendly_name)};
     auto server = std::make_unique<ssdp::Server>(
         id, interfaces_, [this](in_addr from) { return admit_connection(from, "SSDP search"); }, config.port,
+        state_->ssdp_counters,
         [this](const ssdp::Notify& n, in_addr from) {
             // Renderers announcing themselves: learn their names and models for profile matching.
             bool ours = n.usn.find(state_->identity.uuid) != std::string::npos;

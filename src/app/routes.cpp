@@ -186,6 +186,8 @@ status::Snapshot App::snapshot(const Live& live, bool can_manage) {
     static const char* kPhases[] = {"idle", "walking", "probing", "finished"};
     snap.scan = {kPhases[p.phase.load() & 3], p.folders.load(), p.to_probe.load(), p.probed.load(),
                  p.seconds.load()};
+    const auto& c = state_->ssdp_counters;
+    snap.ssdp = {c.answered.load(), c.ignored.load(), c.malformed.load()};
     snap.uptime_seconds =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - state_->started)
             .count();

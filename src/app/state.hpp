@@ -16,6 +16,7 @@
 #include "hearth/net/refusals.hpp"
 #include "hearth/renderers/descriptions.hpp"
 #include "hearth/renderers/profile.hpp"
+#include "hearth/ssdp/server.hpp"
 #include "hearth/upnp/gena.hpp"
 
 #include <atomic>
@@ -66,6 +67,7 @@ struct App::State {
     upnp::Eventing eventing;
     renderers::Descriptions descriptions;
     library::ScanProgress scan_progress;
+    ssdp::Counters ssdp_counters;
     std::atomic<bool> stop_scan{false};
     std::atomic<unsigned> transcodes{0}; ///< conversions running now
     const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

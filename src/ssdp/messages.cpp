@@ -2,6 +2,7 @@
 
 #include "hearth/util/strings.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 namespace hearth::ssdp {
@@ -50,7 +51,7 @@ std::optional<Search> parse_search(std::string_view datagram) {
     auto lines = split(datagram, '\n');
     if (lines.empty() || !istarts_with(trim(lines[0]), "M-SEARCH * HTTP/1.")) return std::nullopt;
     std::optional<std::string> st, man;
-    std::optional<std::uint64_t> mx;
+    std::optional<std::string> mx;
     for (std::size_t i = 1; i < lines.size(); ++i) {
         auto line = trim(lines[i]);
         auto colon = line.find(':');
@@ -62,12 +63,21 @@ std::optional<Search> parse_search(std::string_view datagram) {
         else if (iequals(name, "MAN"))
             man = std::string(value);
         else if (iequals(name, "MX"))
-            mx = parse_uint(value);
+            mx = std::string(value);
     }
     if (!st || st->empty() || !man || trim(*man) != "\"ssdp:discover\"") return std::nullopt;
+    // Every search target (ssdp:all, upnp:rootdevice, uuid:…, urn:…) is printable ASCII without spaces.
+    if (std::any_of(st->begin(), st->end(), [](char c) { return c < '!' || c > '~'; })) return std::nullopt;
     Search s;
     s.st = *st;
-    s.mx = mx ? static_cast<int>(*mx > kMaxMx ? kMaxMx : *mx) : 0;
+    s.mx = 0;
+    if (mx) {
+        // Digits only: a negative or garbled MX marks a broken sender. Any number above 5 means 5 (UDA 1.1
+        // §1.3.3), however many digits it has.
+        if (mx->empty() || mx->find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        auto n = parse_uint(*mx);
+        s.mx = !n || *n > kMaxMx ? kMaxMx : static_cast<int>(*n);
+    }
     return s;
 }
 

@@ -77,9 +77,8 @@ struct Server::Impl {
     void announce_round(Clock::time_point when);
     void send_byebye();
     void send_now(const Outgoing& o);
-    void receive(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored);
-    void loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored,
-              std::atomic<std::int64_t>& heartbeat_ms);
+    void receive(Counters& counters);
+    void loop(Counters& counters, std::atomic<std::int64_t>& heartbeat_ms);
 };
 
 void Server::Impl::open_sockets() {
@@ -145,7 +144,14 @@ void Server::Impl::send_now(const Outgoing& o) {
     }
 }
 
-void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored) {
+// Anything that is not a well-formed search or NOTIFY is dropped and counted as malformed, so that the owner
+// can see on the status page that something on the network sends garbage; searches from outside the
+// household are only "ignored".
+void Server::Impl::receive(Counters& counters) {
+    auto malformed = [&counters] {
+        ++counters.malformed;
+        ++counters.ignored;
+    };
     char buf[2048];
     char control[256];
     while (true) {
@@ -159,9 +165,9 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
         msg.msg_control = control;
         msg.msg_controllen = sizeof control;
         ssize_t n = ::recvmsg(listener.get(), &msg, 0);
-        if (n < 0) return; // EAGAIN: drained
-        if ((msg.msg_flags & MSG_TRUNC) != 0) {
-            ++ignored;
+        if (n < 0) return;                      // EAGAIN: drained
+        if ((msg.msg_flags & MSG_TRUNC) != 0) { // longer than any real SSDP message
+            malformed();
             continue;
         }
         unsigned ifindex = 0;
@@ -177,13 +183,18 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
         const std::string_view datagram(buf, static_cast<std::size_t>(n));
         if (datagram.starts_with("NOTIFY")) {
             auto notify = parse_notify(datagram);
+            if (!notify) malformed();
             if (notify && on_notify && iface != nullptr && may_answer(from.sin_addr))
                 on_notify(*notify, from.sin_addr);
             continue;
         }
         auto search = parse_search(datagram);
-        if (!search || iface == nullptr || !may_answer(from.sin_addr)) {
-            ++ignored;
+        if (!search) {
+            malformed();
+            continue;
+        }
+        if (iface == nullptr || !may_answer(from.sin_addr)) {
+            ++counters.ignored;
             continue;
         }
         auto targets = targets_for(identity, search->st);
@@ -199,7 +210,7 @@ void Server::Impl::receive(std::atomic<std::uint64_t>& answered, std::atomic<std
             queue.emplace(when, Outgoing{iface->index, from,
                                          search_response(identity, st, location(*iface), http_date())});
         }
-        ++answered;
+        ++counters.answered;
     }
 }
 
@@ -207,8 +218,7 @@ static std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
 }
 
-void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::uint64_t>& ignored,
-                        std::atomic<std::int64_t>& heartbeat_ms) {
+void Server::Impl::loop(Counters& counters, std::atomic<std::int64_t>& heartbeat_ms) {
     auto next_announce = Clock::now();
     int initial_rounds = 3;
     while (!stopping.load()) {
@@ -232,15 +242,16 @@ void Server::Impl::loop(std::atomic<std::uint64_t>& answered, std::atomic<std::u
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         pollfd fds[2] = {{listener.get(), POLLIN, 0}, {wake.get(), POLLIN, 0}};
         int rc = ::poll(fds, 2, static_cast<int>(std::clamp<long long>(wait, 0, 1000)));
-        if (rc > 0 && (fds[0].revents & POLLIN) != 0) receive(answered, ignored);
+        if (rc > 0 && (fds[0].revents & POLLIN) != 0) receive(counters);
     }
     send_byebye();
 }
 
 Server::Server(Identity identity, std::vector<net::Interface> interfaces, Admission may_answer,
-               std::uint16_t http_port, NotifyListener on_notify)
+               std::uint16_t http_port, Counters& counters, NotifyListener on_notify)
     : impl_(std::make_unique<Impl>(std::move(identity), std::move(interfaces), std::move(may_answer),
-                                   http_port, std::move(on_notify))) {}
+                                   http_port, std::move(on_notify))),
+      counters_(counters) {}
 
 Server::~Server() {
     stop();
@@ -249,7 +260,7 @@ Server::~Server() {
 void Server::start() {
     impl_->open_sockets();
     heartbeat_ms_ = now_ms();
-    thread_ = std::thread([this] { impl_->loop(answered_, ignored_, heartbeat_ms_); });
+    thread_ = std::thread([this] { impl_->loop(counters_, heartbeat_ms_); });
 }
 
 bool Server::healthy() const {

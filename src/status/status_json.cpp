@@ -59,6 +59,9 @@ std::string status_json(const Snapshot& s) {
            ",\"folders\":" + std::to_string(s.scan.folders) +
            ",\"to_probe\":" + std::to_string(s.scan.to_probe) +
            ",\"probed\":" + std::to_string(s.scan.probed) + ",\"seconds\":" + seconds +
+           "},\"ssdp\":{\"answered\":" + std::to_string(s.ssdp.answered) +
+           ",\"ignored\":" + std::to_string(s.ssdp.ignored) +
+           ",\"malformed\":" + std::to_string(s.ssdp.malformed) +
            "},\"uptime_seconds\":" + std::to_string(s.uptime_seconds) +
            ",\"approval_required\":" + (s.approval_required ? "true" : "false") +
            ",\"can_manage\":" + (s.can_manage ? "true" : "false") + "}\n";

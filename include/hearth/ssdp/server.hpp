@@ -12,6 +12,14 @@
 
 namespace hearth::ssdp {
 
+/// What the SSDP thread counted, kept outside the Server so that the counts survive its restart on a SIGHUP
+/// that renames the device. Written by the SSDP thread, read by any thread.
+struct Counters {
+    std::atomic<std::uint64_t> answered{0};  ///< searches answered
+    std::atomic<std::uint64_t> ignored{0};   ///< datagrams not answered, whatever the reason (malformed too)
+    std::atomic<std::uint64_t> malformed{0}; ///< datagrams that are neither a well-formed M-SEARCH nor NOTIFY
+};
+
 class Server {
   public:
     /// may_answer decides whether a search from this address is answered (called on the SSDP thread).
@@ -19,7 +27,7 @@ class Server {
     /// Called on the SSDP thread for each admitted NOTIFY from another device.
     using NotifyListener = std::function<void(const Notify&, in_addr from)>;
     Server(Identity identity, std::vector<net::Interface> interfaces, Admission may_answer,
-           std::uint16_t http_port, NotifyListener on_notify = {});
+           std::uint16_t http_port, Counters& counters, NotifyListener on_notify = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -32,15 +40,11 @@ class Server {
     /// Whether the SSDP thread went round its loop recently (for the watchdog). Any thread.
     bool healthy() const;
 
-    std::uint64_t searches_answered() const { return answered_.load(); }
-    std::uint64_t datagrams_ignored() const { return ignored_.load(); }
-
   private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     std::thread thread_;
-    std::atomic<std::uint64_t> answered_{0};
-    std::atomic<std::uint64_t> ignored_{0};
+    Counters& counters_;
     std::atomic<std::int64_t> heartbeat_ms_{0}; // steady-clock milliseconds of the last loop round
 };
 

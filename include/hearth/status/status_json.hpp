@@ -16,6 +16,11 @@ struct ScanState {
     double seconds = 0;
 };
 
+/// The SSDP responder's counts (ssdp::Counters, read once).
+struct SsdpCounts {
+    std::uint64_t answered = 0, ignored = 0, malformed = 0;
+};
+
 struct Snapshot {
     const std::string& name;
     const net::Refusals& refusals;
@@ -23,6 +28,7 @@ struct Snapshot {
     std::vector<devices::ActiveStream> streams;
     std::vector<db::KindCount> library;
     ScanState scan;
+    SsdpCounts ssdp{};
     std::int64_t uptime_seconds = 0;
     bool approval_required = false;
     bool can_manage = false; ///< whether the asking client may approve or block devices

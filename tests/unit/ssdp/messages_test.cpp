@@ -136,9 +136,16 @@ TEST(SsdpParseSearch, MxIsCappedAtFive) {
     EXPECT_EQ(parse_search(search("ssdp:all", "5"))->mx, 5);
     EXPECT_EQ(parse_search(search("ssdp:all", "6"))->mx, 5);
     EXPECT_EQ(parse_search(search("ssdp:all", "120"))->mx, 5);
-    EXPECT_EQ(parse_search(search("ssdp:all", "99999999999999999999999"))->mx,
-              0); // unreadable MX: answer at once
+    EXPECT_EQ(parse_search(search("ssdp:all", "99999999999999999999999"))->mx, 5); // too big for 64 bits
     EXPECT_EQ(parse_search(search("ssdp:all", "0"))->mx, 0);
+}
+
+TEST(SsdpParseSearch, GarbledMxMakesTheSearchMalformed) {
+    for (const char* mx : {"-1", "-99999999999", "abc", "3s", "1.5", "+2", "0x10", "\xff\xfe"}) {
+        EXPECT_FALSE(parse_search(search("ssdp:all", mx))) << mx;
+    }
+    EXPECT_FALSE(
+        parse_search("M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\nMX:\r\nST: ssdp:all\r\n\r\n"));
 }
 
 TEST(SsdpParseSearch, MissingMxIsZero) {
@@ -158,6 +165,13 @@ TEST(SsdpParseSearch, RequiresSt) {
     EXPECT_FALSE(parse_search(search("")));
     EXPECT_FALSE(parse_search("M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST:\r\n\r\n"));
     EXPECT_FALSE(parse_search("M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST:   \r\n\r\n"));
+}
+
+TEST(SsdpParseSearch, StWithControlBytesOrSpacesIsMalformed) {
+    EXPECT_FALSE(parse_search(search("\x01\xff\xfezz")));
+    EXPECT_FALSE(parse_search(search("ssdp:all\x7f")));
+    EXPECT_FALSE(parse_search(search("urn:a b")));
+    EXPECT_TRUE(parse_search(search("urn:schemas-upnp-org:device:Printer:1"))); // not ours, but well formed
 }
 
 TEST(SsdpParseSearch, HeaderNamesAreCaseInsensitiveAndSpacingLenient) {

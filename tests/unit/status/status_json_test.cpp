@@ -30,6 +30,7 @@ TEST(StatusJson, CarriesRefusalsDevicesAndStreamsEscaped) {
     Snapshot snap{name, refusals, {d}, {stream}, {}, {}};
     snap.library = {{"music", 12, 3400}, {"video", 2, 1000000}};
     snap.scan = {"probing", 9, 100, 40, 1.5};
+    snap.ssdp = {7, 5, 3};
     snap.uptime_seconds = 61;
     snap.can_manage = true;
     auto json = status_json(snap);
@@ -39,6 +40,8 @@ TEST(StatusJson, CarriesRefusalsDevicesAndStreamsEscaped) {
         json.find(
             "\"scan\":{\"phase\":\"probing\",\"folders\":9,\"to_probe\":100,\"probed\":40,\"seconds\":1.50}"),
         std::string::npos)
+        << json;
+    EXPECT_NE(json.find("\"ssdp\":{\"answered\":7,\"ignored\":5,\"malformed\":3}"), std::string::npos)
         << json;
     EXPECT_NE(json.find("\"uptime_seconds\":61,\"approval_required\":false,\"can_manage\":true}"),
               std::string::npos)
