@@ -187,8 +187,22 @@ std::size_t Eventing::subscriber_count() const {
     return subscriptions_.size();
 }
 
+namespace {
+// UDA 1.1 §4.1.2: a request that is not well formed is 400. Two SIDs (or NTs, CALLBACKs, TIMEOUTs) cannot
+// both be meant, and picking one would let the other go unchecked.
+std::optional<std::string> duplicated_header(const http::Request& request) {
+    for (const char* name : {"SID", "NT", "CALLBACK", "TIMEOUT"}) {
+        if (request.header_count(name) > 1) return name;
+    }
+    return std::nullopt;
+}
+} // namespace
+
 http::Response Eventing::handle(const http::Request& request) {
     if (!services_.contains(request.path)) return status(404, "Not found");
+    if (request.method == "SUBSCRIBE" || request.method == "UNSUBSCRIBE") {
+        if (auto name = duplicated_header(request)) return status(400, "More than one " + *name + " header");
+    }
     if (request.method == "SUBSCRIBE") return subscribe(request);
     if (request.method == "UNSUBSCRIBE") return unsubscribe(request);
     return status(405, "Method not allowed").header("Allow", "SUBSCRIBE, UNSUBSCRIBE");
