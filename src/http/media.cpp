@@ -132,10 +132,10 @@ Response serve_media(const Request& request, db::ReaderPool& readers, const Stre
         r.status = 206;
         r.header("Content-Range", "bytes " + std::to_string(range.range.first) + "-" +
                                       std::to_string(range.range.last) + "/" + std::to_string(size));
-        r.file = FileBody{fd, range.range.first, range.range.length()};
+        r.file = FileBody{fd, range.range.first, range.range.length(), object->path};
         return r;
     case RangeOutcome::whole:
-        r.file = FileBody{fd, 0, size};
+        r.file = FileBody{fd, 0, size, object->path};
         return r;
     }
     return r;

@@ -4,6 +4,9 @@
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <microhttpd.h>
 #include <stdexcept>
 #include <sys/resource.h>
@@ -100,6 +103,39 @@ MHD_Response* stream_response(MHD_Connection* connection, std::shared_ptr<Stream
     return response;
 }
 
+// A file body read with pread rather than libmicrohttpd's sendfile: when the file shrinks while it is sent
+// (truncated, or replaced by a shorter one), sendfile returns 0 and libmicrohttpd then waits for the socket
+// to become writable again, which it already is: the renderer hangs until the connection times out. Here
+// the short read ends the response at once (the client sees fewer bytes than Content-Length), with one log
+// line.
+struct FileState {
+    FileBody body;
+    ~FileState() { ::close(body.fd); }
+};
+
+ssize_t read_file(void* cls, std::uint64_t pos, char* buf, size_t max) {
+    auto* f = static_cast<FileState*>(cls);
+    if (pos >= f->body.length) return MHD_CONTENT_READER_END_OF_STREAM;
+    const auto want = static_cast<size_t>(std::min<std::uint64_t>(max, f->body.length - pos));
+    ssize_t n = 0;
+    do {
+        n = ::pread(f->body.fd, buf, want, static_cast<off_t>(f->body.offset + pos));
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) return n;
+    log::warning("stopped sending ", f->body.label, " after ", pos, " of ", f->body.length,
+                 " bytes: ", n == 0 ? "the file became shorter while it was sent" : std::strerror(errno));
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+MHD_Response* file_response(FileBody&& body) {
+    auto* state = new FileState{std::move(body)};
+    MHD_Response* response =
+        MHD_create_response_from_callback(state->body.length, 64 * 1024, read_file, state,
+                                          [](void* cls) { delete static_cast<FileState*>(cls); });
+    if (response == nullptr) delete state;
+    return response;
+}
+
 MHD_Result queue(MHD_Connection* connection, Response&& r, PendingRequest* pending = nullptr) {
     if (r.drop_connection) {
         if (r.file) ::close(r.file->fd);
@@ -117,9 +153,7 @@ MHD_Result queue(MHD_Connection* connection, Response&& r, PendingRequest* pendi
     } else if (r.stream) {
         response = stream_response(connection, std::move(r.stream));
     } else if (r.file) {
-        response = MHD_create_response_from_fd_at_offset64(r.file->length, r.file->fd,
-                                                           static_cast<std::uint64_t>(r.file->offset));
-        if (response == nullptr) ::close(r.file->fd);
+        response = file_response(std::move(*r.file));
     } else {
         response = MHD_create_response_from_buffer(r.body.size(), r.body.data(), MHD_RESPMEM_MUST_COPY);
     }

@@ -34,6 +34,7 @@ struct FileBody {
     int fd = -1; ///< owned by the response from the moment it is set
     std::uint64_t offset = 0;
     std::uint64_t length = 0;
+    std::string label{}; ///< names the file in the log line when it ends early
 };
 
 /// A response body made while it is sent (a live transcode). The server calls read() from its pool threads,
@@ -59,7 +60,7 @@ struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    std::optional<FileBody> file; ///< when set, the body is these bytes of the file, sent with sendfile
+    std::optional<FileBody> file; ///< when set, the body is these bytes of the file
     /// When set, the body comes from this source, of unknown length: sent without chunking, then the
     /// connection closes (what TVs expect of a live stream).
     std::shared_ptr<StreamSource> stream;
