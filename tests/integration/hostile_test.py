@@ -686,14 +686,14 @@ def check_ssdp_still_answers(ctx):
 
 # --- GENA ------------------------------------------------------------------------------------
 
-def gena(ctx, method, headers, body=b""):
+def gena(ctx, method, headers, body=b"", source=CLIENT):
     path = urllib.parse.urlsplit(ctx.event_url).path
     lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{ctx.server.port}", "Connection: close"]
     lines += [f"{k}: {v}" for k, v in headers]
     if body:
         lines.append(f"Content-Length: {len(body)}")
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-    status, data = raw_request(CLIENT, ctx.server.port, head, body, timeout=5)
+    status, data = raw_request(source, ctx.server.port, head, body, timeout=5)
     sid = re.search(rb"\r\nSID: *([^\r\n]+)", data, re.I)
     return status, (sid.group(1).decode() if sid else None)
 
@@ -1019,7 +1019,7 @@ class Soak:
         while not self.stop.is_set():
             results = [None]
             path = random.choice(paths)
-            if random.random() < 0.5:
+            if random.random() < 0.5 or path == paths[-1]:  # the mp4 is too short for these ranges
                 fetch_digest(self.ctx, source, path, results, 0)
                 ok = results[0] and results[0][0] == 200
             else:  # a renderer that seeks: a range, then leaves
@@ -1038,9 +1038,9 @@ class Soak:
             while not self.stop.is_set():
                 status, sid = gena(self.ctx, "SUBSCRIBE", [("NT", "upnp:event"),
                                                            ("CALLBACK", f"<{listener.url()}>"),
-                                                           ("TIMEOUT", "Second-300")])
-                renewed, _ = gena(self.ctx, "SUBSCRIBE", [("SID", sid or "x")])
-                gone, _ = gena(self.ctx, "UNSUBSCRIBE", [("SID", sid or "x")])
+                                                           ("TIMEOUT", "Second-300")], source=source)
+                renewed, _ = gena(self.ctx, "SUBSCRIBE", [("SID", sid or "x")], source=source)
+                gone, _ = gena(self.ctx, "UNSUBSCRIBE", [("SID", sid or "x")], source=source)
                 self.counts["subscribe"] += 1
                 if (status, renewed, gone) != (200, 200, 200):
                     self.note_error(f"GENA {status} {renewed} {gone}")
