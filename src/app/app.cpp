@@ -6,6 +6,7 @@
 #include "hearth/daemon/notify.hpp"
 #include "hearth/daemon/watchdog.hpp"
 #include "hearth/db/migrations.hpp"
+#include "hearth/library/live.hpp"
 #include "hearth/library/progress_bar.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/ssdp/server.hpp"
@@ -139,51 +140,6 @@ int terminal_columns() {
     return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
 }
 
-// Scans once at start and again whenever asked (SIGHUP), on its own thread, with the media folders of the
-// live configuration at that moment.
-class ScanLoop {
-  public:
-    ScanLoop(std::function<void()> scan) : scan_(std::move(scan)) {}
-    void start() {
-        thread_ = std::thread([this] { loop(); });
-    }
-    void request() {
-        {
-            std::lock_guard lock(mutex_);
-            requested_ = true;
-        }
-        wake_.notify_all();
-    }
-    void stop() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_all();
-        if (thread_.joinable()) thread_.join();
-    }
-
-  private:
-    void loop() {
-        while (true) {
-            {
-                std::unique_lock lock(mutex_);
-                wake_.wait(lock, [&] { return requested_ || stopping_; });
-                if (stopping_) return;
-                requested_ = false;
-            }
-            scan_();
-        }
-    }
-
-    std::function<void()> scan_;
-    std::mutex mutex_; // guards requested_, stopping_
-    std::condition_variable wake_;
-    bool requested_ = true; // the first scan starts at once
-    bool stopping_ = false;
-    std::thread thread_;
-};
-
 } // namespace
 
 App::App(Config config, std::vector<net::Interface> interfaces, Reparse reparse)
@@ -246,17 +202,26 @@ std::unique_ptr<ssdp::Server> App::start_ssdp(const Config& config) {
     return server;
 }
 
-void App::scan_once() {
-    const auto live = state_->live();
-    library::Scanner scanner(live->config.db_path, live->config.media_dirs, probe_threads());
-    daemon::notify_status("Scanning the media folders");
-    try {
-        auto summary = scanner.run(state_->stop_scan, &state_->scan_progress);
+void App::scanned(const library::ScanSummary& summary, bool full) {
+    if (full) {
         log::info("scan finished: ", summary.line());
-        state_->eventing.state_changed();
-        daemon::notify_status("Serving; " + std::to_string(summary.indexed()) + " files indexed");
-    } catch (const std::exception& e) {
-        log::error("scan failed: ", e.what());
+    } else if (!summary.changed_containers.empty()) {
+        log::info("live update: ", summary.line());
+    }
+    if (!summary.changed_containers.empty()) {
+        std::vector<std::pair<std::string, std::int64_t>> containers;
+        for (auto id : summary.changed_containers)
+            containers.emplace_back(std::to_string(id), summary.system_update_id);
+        // Hook: containers that are not folders (virtual views) add their ids to this list.
+        state_->eventing.containers_changed("/event/ContentDirectory", containers);
+    }
+    state_->eventing.state_changed();
+    if (full) {
+        auto reader = state_->readers.acquire();
+        std::int64_t files = 0;
+        for (const auto& kind : reader->library_counts())
+            files += kind.kind == "folders" ? 0 : kind.files;
+        daemon::notify_status("Serving; " + std::to_string(files) + " files indexed");
     }
 }
 
@@ -306,11 +271,14 @@ int App::run() {
     }
     state_->devices.start();
     state_->descriptions.start();
-    state_->eventing.add_service("/event/ContentDirectory", [this] {
-        auto reader = state_->readers.acquire();
-        return std::vector<std::pair<std::string, std::string>>{
-            {"SystemUpdateID", std::to_string(reader->system_update_id())}};
-    });
+    state_->eventing.add_service(
+        "/event/ContentDirectory",
+        [this] {
+            auto reader = state_->readers.acquire();
+            return std::vector<std::pair<std::string, std::string>>{
+                {"SystemUpdateID", std::to_string(reader->system_update_id())}};
+        },
+        true);
     state_->eventing.add_service("/event/ConnectionManager", [this] {
         return std::vector<std::pair<std::string, std::string>>{
             {"SourceProtocolInfo", state_->connection_manager.source_protocol_info()},
@@ -330,8 +298,15 @@ int App::run() {
     daemon::notify_ready();
     daemon::Watchdog watchdog(config_.port, [&ssdp] { return ssdp->healthy(); });
     watchdog.start();
-    ScanLoop scans([this] { scan_once(); });
-    scans.start();
+    library::LiveOptions live_options;
+    live_options.rescan_interval = std::chrono::seconds(config_.rescan_interval_s);
+    if (config_.watch_limit) live_options.watch_limit = *config_.watch_limit;
+    daemon::notify_status("Scanning the media folders");
+    library::LiveLibrary library(
+        config_.db_path, [this] { return state_->live()->config.media_dirs; }, probe_threads(), live_options,
+        state_->scan_progress, state_->stop_scan,
+        [this](const library::ScanSummary& summary, bool full) { scanned(summary, full); });
+    library.start();
 
     sigset_t signals;
     sigemptyset(&signals);
@@ -342,7 +317,7 @@ int App::run() {
     while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
         daemon::notify_reloading();
         reload(ssdp);
-        if (scan_requested_) scans.request();
+        if (scan_requested_) library.request_full_scan();
         scan_requested_ = false;
         daemon::notify_ready();
     }
@@ -352,7 +327,7 @@ int App::run() {
     state_->stop_scan.store(true);
     ssdp.reset(); // byebye first, so that TVs drop us before the HTTP port closes
     http.stop();
-    scans.stop();
+    library.stop();
     state_->eventing.stop();
     state_->devices.stop();
     state_->descriptions.stop();

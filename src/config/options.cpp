@@ -56,6 +56,9 @@ po::options_description option_table() {
             "(default: /etc/hearth/profiles.d when it exists)")
         ("max-transcodes", po::value<std::string>()->value_name("N"),
             "conversions running at once (default: half the processor cores, at least 1)")
+        ("rescan-interval", po::value<std::string>()->value_name("SECONDS"),
+            "how often to check that each media folder is still there (at most every 30 s) and, where "
+            "inotify cannot watch every folder, to rescan for changes; 0: no such rescans (default: 300)")
         ("log-level", po::value<std::string>()->value_name("LEVEL"),
             "error, warning, info or debug (default: info)")
         ("scan-only", po::bool_switch(), "index the media folders, print a summary and exit");
@@ -275,6 +278,18 @@ Config build_config(const po::variables_map& vm, const Environment& env) {
     config.max_transcodes = std::max(1U, std::thread::hardware_concurrency() / 2);
     if (vm.count("max-transcodes")) {
         config.max_transcodes = parse_count("--max-transcodes", vm["max-transcodes"].as<std::string>());
+    }
+    if (vm.count("rescan-interval")) {
+        const auto& text = vm["rescan-interval"].as<std::string>();
+        auto value = parse_uint(text);
+        if (!value || *value > 86400)
+            throw UsageError{"--rescan-interval: '" + text + "' is not a number of seconds from 0 to 86400"};
+        config.rescan_interval_s = static_cast<unsigned>(*value);
+    }
+    if (auto limit = env.getenv("HEARTH_WATCH_LIMIT")) {
+        auto value = parse_uint(*limit);
+        if (!value) throw UsageError{"HEARTH_WATCH_LIMIT: '" + *limit + "' is not a number"};
+        config.watch_limit = static_cast<std::size_t>(*value);
     }
     if (vm.count("log-level")) config.log_level = parse_level(vm["log-level"].as<std::string>());
     config.scan_only = vm["scan-only"].as<bool>();

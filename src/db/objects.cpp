@@ -57,6 +57,14 @@ void place_objects(Database& db) {
             "WHERE objects.id = ranked.id AND objects.position IS NOT ranked.pos");
 }
 
+void place_children(Database& db, std::int64_t parent) {
+    auto s =
+        db.prepare(std::string("WITH ranked AS (SELECT id, row_number() OVER (ORDER BY ") + kDefaultOrder +
+                   ") - 1 AS pos FROM objects WHERE parent_id = ?) UPDATE objects SET position = ranked.pos "
+                   "FROM ranked WHERE objects.id = ranked.id AND objects.position IS NOT ranked.pos");
+    s.bind(1, parent).exec();
+}
+
 media::MediaInfo media_info(const ObjectRow& row) {
     media::MediaInfo info;
     const auto& cls = row.upnp_class;

@@ -8,15 +8,19 @@
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -61,6 +65,7 @@ struct Known {
     std::int64_t parent_id;
     std::int64_t size;
     std::int64_t mtime;
+    bool container = false;
 };
 
 struct Pending {
@@ -70,6 +75,19 @@ struct Pending {
     std::int64_t mtime;
     std::optional<std::int64_t> existing_id;
 };
+
+// "[1,2,3]": a list of ids bound as one parameter and read back with json_each (no SQL text from data).
+std::string json_ids(const std::vector<std::int64_t>& ids) {
+    std::string out = "[";
+    for (auto id : ids)
+        out += (out.size() > 1 ? "," : "") + std::to_string(id);
+    return out + "]";
+}
+
+// The bounds of the paths strictly under a folder: "<dir>/" ≤ path < "<dir>0" ('0' follows '/').
+std::pair<std::string, std::string> subtree_range(const fs::path& dir) {
+    return {dir.native() + "/", dir.native() + "0"};
+}
 
 struct Probed {
     const Pending* file;
@@ -99,21 +117,87 @@ class Writer {
 
     std::int64_t generation() const { return generation_; }
 
-    std::unordered_map<std::string, Known> load_objects() {
+    /// Every indexed object, or (scope given) those at or under the scope's folders.
+    std::unordered_map<std::string, Known> load_objects(const std::vector<fs::path>* scope) {
         std::unordered_map<std::string, Known> out;
-        auto s =
-            db_.prepare("SELECT path, id, parent_id, COALESCE(size, -1), COALESCE(mtime, -1) FROM objects");
-        while (s.step())
-            out.emplace(s.text(0), Known{s.int64(1), s.int64(2), s.int64(3), s.int64(4)});
+        const std::string columns =
+            "SELECT path, id, parent_id, COALESCE(size, -1), COALESCE(mtime, -1), is_container FROM objects";
+        auto read = [&](db::Statement& s) {
+            while (s.step())
+                out.emplace(s.text(0),
+                            Known{s.int64(1), s.int64(2), s.int64(3), s.int64(4), s.int64(5) != 0});
+            s.reset();
+        };
+        if (!scope) {
+            auto s = db_.prepare(columns);
+            read(s);
+            return out;
+        }
+        auto s = db_.prepare(columns + " WHERE path = ? OR (path >= ? AND path < ?)");
+        for (const auto& dir : *scope) {
+            auto [low, high] = subtree_range(dir);
+            s.bind(1, std::string_view(dir.native())).bind(2, low).bind(3, high);
+            read(s);
+        }
         return out;
     }
 
-    std::unordered_map<std::string, Known> load_skipped() {
+    std::unordered_map<std::string, Known> load_skipped(const std::vector<fs::path>* scope) {
         std::unordered_map<std::string, Known> out;
-        auto s = db_.prepare("SELECT path, size, mtime FROM skipped");
-        while (s.step())
-            out.emplace(s.text(0), Known{0, 0, s.int64(1), s.int64(2)});
+        auto read = [&](db::Statement& s) {
+            while (s.step())
+                out.emplace(s.text(0), Known{0, 0, s.int64(1), s.int64(2)});
+            s.reset();
+        };
+        if (!scope) {
+            auto s = db_.prepare("SELECT path, size, mtime FROM skipped");
+            read(s);
+            return out;
+        }
+        auto s = db_.prepare("SELECT path, size, mtime FROM skipped WHERE path >= ? AND path < ?");
+        for (const auto& dir : *scope) {
+            auto [low, high] = subtree_range(dir);
+            s.bind(1, low).bind(2, high);
+            read(s);
+        }
         return out;
+    }
+
+    /// The id of the indexed folder at this path.
+    std::optional<std::int64_t> container_id(const fs::path& path) {
+        auto s = db_.prepare("SELECT id FROM objects WHERE path = ? AND is_container = 1");
+        s.bind(1, std::string_view(path.native()));
+        return s.step() ? std::optional<std::int64_t>(s.int64(0)) : std::nullopt;
+    }
+
+    bool has_children(std::int64_t id) {
+        auto s = db_.prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE parent_id = ?)");
+        s.bind(1, id);
+        return s.step() && s.int64(0) != 0;
+    }
+
+    /// Hides a media folder's container from the root, keeping everything under it. True when it was shown.
+    bool take_offline(const fs::path& root) {
+        auto s =
+            db_.prepare("UPDATE objects SET parent_id = ? WHERE path = ? AND parent_id = ? AND is_container");
+        s.bind(1, db::kOfflineParentId).bind(2, std::string_view(root.native())).bind(3, db::kRootId).exec();
+        if (db_.changes() == 0) return false;
+        changed(db::kRootId);
+        dirty_ = true;
+        return true;
+    }
+
+    /// A file renamed or moved: the same row (and id) at its new place.
+    void relocate(std::int64_t id, const fs::path& path, std::int64_t old_parent, std::int64_t parent_id) {
+        relocate_.bind(1, std::string_view(path.native()))
+            .bind(2, parent_id)
+            .bind(3, generation_)
+            .bind(4, id);
+        relocate_.exec();
+        changed(old_parent);
+        changed(parent_id);
+        dirty_ = true;
+        tick();
     }
 
     std::int64_t add_container(const fs::path& path, std::int64_t parent_id) {
@@ -122,13 +206,17 @@ class Writer {
             .bind(3, title_for(path));
         insert_container_.bind(4, generation_).exec();
         dirty_ = true;
+        changed(parent_id);
+        const auto id = db_.last_insert_id();
         tick();
-        return db_.last_insert_id();
+        return id;
     }
 
-    void move_container(std::int64_t id, std::int64_t parent_id) {
+    void move_container(std::int64_t id, std::int64_t old_parent, std::int64_t parent_id) {
         move_container_.bind(1, parent_id).bind(2, generation_).bind(3, id).exec();
         dirty_ = true;
+        changed(old_parent);
+        changed(parent_id);
         tick();
     }
 
@@ -143,21 +231,18 @@ class Writer {
     }
 
     void mark_tree_seen(const fs::path& root) {
-        auto s = db_.prepare("UPDATE objects SET seen = ? WHERE path = ? OR substr(path, 1, ?) = ?");
-        std::string prefix = root.native() + "/";
-        s.bind(1, generation_).bind(2, std::string_view(root.native()));
-        s.bind(3, static_cast<std::int64_t>(prefix.size())).bind(4, std::string_view(prefix)).exec();
-        auto k = db_.prepare("UPDATE skipped SET seen = ? WHERE substr(path, 1, ?) = ?");
-        k.bind(1, generation_)
-            .bind(2, static_cast<std::int64_t>(prefix.size()))
-            .bind(3, std::string_view(prefix))
-            .exec();
+        auto [low, high] = subtree_range(root);
+        auto s = db_.prepare("UPDATE objects SET seen = ? WHERE path = ? OR (path >= ? AND path < ?)");
+        s.bind(1, generation_).bind(2, std::string_view(root.native())).bind(3, low).bind(4, high).exec();
+        auto k = db_.prepare("UPDATE skipped SET seen = ? WHERE path >= ? AND path < ?");
+        k.bind(1, generation_).bind(2, low).bind(3, high).exec();
     }
 
     void put_item(const Pending& f, const media::MediaInfo& info);
 
     /// Links each subtitle file to the video beside it with the same stem; stale links go in finish().
-    template <typename Files> void link_subtitles(const Files& files) {
+    template <typename Files>
+    void link_subtitles(const Files& files, const std::vector<std::int64_t>* walked) {
         auto videos = db_.prepare("SELECT id, path FROM objects WHERE parent_id = ? AND is_container = 0 AND "
                                   "upnp_class LIKE 'object.item.videoItem%'");
         auto put = db_.prepare(
@@ -177,7 +262,16 @@ class Writer {
             }
             videos.reset();
         }
-        db_.prepare("DELETE FROM subtitles WHERE seen < ?").bind(1, generation_).exec();
+        if (!walked) {
+            db_.prepare("DELETE FROM subtitles WHERE seen < ?").bind(1, generation_).exec();
+        } else {
+            // Only the walked folders' subtitles were looked for; links of removed videos go in finish().
+            db_.prepare("DELETE FROM subtitles WHERE seen < ? AND object_id IN "
+                        "(SELECT id FROM objects WHERE parent_id IN (SELECT value FROM json_each(?)))")
+                .bind(1, generation_)
+                .bind(2, json_ids(*walked))
+                .exec();
+        }
         dirty_ = dirty_ || db_.changes() > 0;
     }
 
@@ -187,26 +281,40 @@ class Writer {
         tick();
     }
 
-    /// Removes what this pass did not see, recounts children, bumps SystemUpdateID when anything changed.
-    std::int64_t finish() {
-        auto removed_stmt = db_.prepare("DELETE FROM objects WHERE seen < ?");
-        removed_stmt.bind(1, generation_).exec();
-        std::int64_t removed = db_.changes();
-        db_.prepare("DELETE FROM skipped WHERE seen < ?").bind(1, generation_).exec();
-        db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
-                 "objects.id) "
-                 "WHERE is_container = 1");
-        if (dirty_ || removed > 0 || has_unplaced()) {
+    /// Removes what this pass did not see (everywhere, or only among the children of the walked folders),
+    /// recounts children, bumps SystemUpdateID when anything changed.
+    std::int64_t finish(const std::vector<std::int64_t>* walked) {
+        std::int64_t removed = walked ? remove_unseen_in(*walked) : remove_unseen_everywhere();
+        db_.exec("DELETE FROM subtitles WHERE object_id NOT IN (SELECT id FROM objects)");
+        if (walked) {
+            auto recount = db_.prepare("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c "
+                                       "WHERE c.parent_id = objects.id) WHERE id = ? AND is_container = 1");
+            for (auto id : changed_) {
+                recount.bind(1, id).exec();
+                db::place_children(db_, id);
+            }
+            if (has_unplaced()) db::place_objects(db_);
+        } else {
+            db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
+                     "objects.id) WHERE is_container = 1");
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
-            db::place_objects(db_);
+            if (dirty_ || removed > 0 || has_unplaced()) db::place_objects(db_);
         }
         set_setting("scan_generation", generation_);
-        if (dirty_ || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);
+        if (dirty_ || removed > 0)
+            set_setting("system_update_id", setting("system_update_id") + 1);
+        else
+            changed_.clear();
+        system_update_id_ = setting("system_update_id");
+        drop_vanished_from_changed();
         tx_->commit();
         tx_.reset();
         db_.exec("PRAGMA optimize");
         return removed;
     }
+
+    std::int64_t system_update_id() const { return system_update_id_; }
+    std::vector<std::int64_t> changed_containers() const { return {changed_.begin(), changed_.end()}; }
 
     /// Rows without a position: added by a scan that was stopped before it placed them.
     bool has_unplaced() {
@@ -223,6 +331,69 @@ class Writer {
     }
 
   private:
+    void changed(std::int64_t container) {
+        if (container >= db::kRootId) changed_.insert(container);
+    }
+
+    std::int64_t remove_unseen_everywhere() {
+        auto parents = db_.prepare("SELECT DISTINCT parent_id FROM objects WHERE seen < ?");
+        parents.bind(1, generation_);
+        while (parents.step())
+            changed(parents.int64(0));
+        db_.prepare("DELETE FROM objects WHERE seen < ?").bind(1, generation_).exec();
+        std::int64_t removed = db_.changes();
+        db_.prepare("DELETE FROM skipped WHERE seen < ?").bind(1, generation_).exec();
+        return removed;
+    }
+
+    // What a pass over some folders did not see among their children, with everything under a vanished
+    // subfolder. Rows elsewhere were not looked at and stay.
+    std::int64_t remove_unseen_in(const std::vector<std::int64_t>& walked) {
+        const auto ids = json_ids(walked);
+        auto gone = db_.prepare("SELECT parent_id, is_container, path FROM objects WHERE seen < ? AND "
+                                "parent_id IN (SELECT value FROM json_each(?))");
+        gone.bind(1, generation_).bind(2, ids);
+        std::vector<fs::path> vanished_folders;
+        while (gone.step()) {
+            changed(gone.int64(0));
+            if (gone.int64(1) != 0) vanished_folders.emplace_back(gone.text(2));
+        }
+        std::int64_t removed = 0;
+        auto under = db_.prepare("DELETE FROM objects WHERE path >= ? AND path < ?");
+        auto skipped_under = db_.prepare("DELETE FROM skipped WHERE path >= ? AND path < ?");
+        for (const auto& dir : vanished_folders) {
+            auto [low, high] = subtree_range(dir);
+            under.bind(1, low).bind(2, high).exec();
+            removed += db_.changes();
+            skipped_under.bind(1, low).bind(2, high).exec();
+        }
+        db_.prepare("DELETE FROM objects WHERE seen < ? AND parent_id IN (SELECT value FROM json_each(?))")
+            .bind(1, generation_)
+            .bind(2, ids)
+            .exec();
+        removed += db_.changes();
+        // Skipped files directly in a walked folder ("<dir>/name" with no further '/').
+        db_.prepare("DELETE FROM skipped WHERE seen < ? AND EXISTS (SELECT 1 FROM objects o WHERE o.id IN "
+                    "(SELECT value FROM json_each(?)) AND skipped.path >= o.path || '/' AND skipped.path < "
+                    "o.path || '0' AND instr(substr(skipped.path, length(o.path) + 2), '/') = 0)")
+            .bind(1, generation_)
+            .bind(2, ids)
+            .exec();
+        return removed;
+    }
+
+    // Removed folders need no ContainerUpdateIDs entry: nobody can browse them any more.
+    void drop_vanished_from_changed() {
+        auto exists = db_.prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE id = ? AND is_container = 1)");
+        std::erase_if(changed_, [&](std::int64_t id) {
+            if (id == db::kRootId) return false;
+            exists.bind(1, id);
+            bool gone = !(exists.step() && exists.int64(0) != 0);
+            exists.reset();
+            return gone;
+        });
+    }
+
     void tick() {
         if (++ops_ >= 2000 || Clock::now() - last_commit_ > std::chrono::seconds(1)) flush();
     }
@@ -243,13 +414,17 @@ class Writer {
     std::int64_t generation_ = 0;
     std::optional<db::Transaction> tx_;
     int ops_ = 0;
-    bool dirty_ = false; // anything added, moved or re-probed in this pass
+    bool dirty_ = false;             // anything added, moved or re-probed in this pass
+    std::set<std::int64_t> changed_; // containers whose children changed in this pass
+    std::int64_t system_update_id_ = 0;
     Clock::time_point last_commit_ = Clock::now();
     db::Statement insert_container_ =
         db_.prepare("INSERT INTO objects(parent_id, is_container, path, title, upnp_class, seen) "
                     "VALUES(?, 1, ?, ?, 'object.container.storageFolder', ?)");
     db::Statement move_container_ = db_.prepare("UPDATE objects SET parent_id = ?, seen = ? WHERE id = ?");
     db::Statement mark_seen_ = db_.prepare("UPDATE objects SET seen = ? WHERE id = ?");
+    db::Statement relocate_ =
+        db_.prepare("UPDATE objects SET path = ?, parent_id = ?, seen = ? WHERE id = ?");
     db::Statement mark_skipped_seen_ = db_.prepare("UPDATE skipped SET seen = ? WHERE path = ?");
     db::Statement put_skipped_ = db_.prepare(
         "INSERT INTO skipped(path, size, mtime, reason, seen) VALUES(?, ?, ?, ?, ?) ON CONFLICT(path) DO "
@@ -304,6 +479,7 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     s.bind(28, known(info.video_profile)).bind(29, known(info.video_level)).bind(30, info.audio_bitrate);
     s.exec();
     dirty_ = true;
+    changed(f.parent_id);
     tick();
 }
 
@@ -366,25 +542,36 @@ struct FileId {
 
 class Walk {
   public:
-    Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary, ScanProgress& progress)
-        : writer_(writer), roots_(roots), summary_(summary), progress_(progress),
-          objects_(writer.load_objects()), skipped_(writer.load_skipped()) {}
+    /// scope: the folders a partial pass walks (nullptr: every root, all the way down).
+    Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary, ScanProgress& progress,
+         const std::vector<fs::path>* scope)
+        : writer_(writer), roots_(roots), summary_(summary), progress_(progress), scope_(scope),
+          objects_(writer.load_objects(scope)), skipped_(writer.load_skipped(scope)) {}
 
-    /// Walks every root; returns the files that need probing.
+    /// Walks every root (or the scope's folders); returns the files that need probing.
     std::vector<Pending> run(const std::atomic<bool>& stop) {
-        for (const auto& root : roots_) {
-            struct stat st {};
-            if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-                // An unmounted disk must not empty the library: keep what was indexed under it.
-                log::warning("media folder ", root.string(),
-                             " is not readable now; keeping its index entries");
-                writer_.mark_tree_seen(root);
-                continue;
+        if (!scope_) {
+            for (const auto& root : roots_)
+                walk_root(root, stop);
+        } else {
+            for (const auto& dir : *scope_) {
+                if (std::find(roots_.begin(), roots_.end(), dir) != roots_.end()) {
+                    walk_root(dir, stop);
+                    continue;
+                }
+                auto known = objects_.find(dir.native());
+                if (known == objects_.end()) continue; // the caller passes indexed folders only
+                ++summary_.folders;
+                seen_.insert(known->second.id);
+                walk_from(dir, known->second.id, false, stop);
             }
-            walk_root(root, stop);
         }
+        if (!stop.load()) keep_ids_of_moved_files();
         return std::move(pending_);
     }
+
+    /// The folders whose entries this pass looked at.
+    const std::vector<std::int64_t>& walked() const { return walked_; }
 
   private:
     bool inside_roots(const fs::path& canonical) const {
@@ -400,32 +587,67 @@ class Walk {
         auto it = objects_.find(dir.native());
         if (it == objects_.end()) return writer_.add_container(dir, parent_id);
         if (it->second.parent_id != parent_id)
-            writer_.move_container(it->second.id, parent_id);
+            writer_.move_container(it->second.id, it->second.parent_id, parent_id);
         else
             writer_.mark_seen(it->second.id);
+        seen_.insert(it->second.id);
         return it->second.id;
     }
 
+    // A media folder that cannot be read, or is empty while the index holds entries under it, is most
+    // likely an unmounted disk: hide it rather than empty the library, and keep its entries for its return.
+    bool unavailable(const fs::path& root) {
+        if (!Scanner::available(root)) return true;
+        std::error_code ec;
+        if (!fs::is_empty(root, ec) || ec) return static_cast<bool>(ec);
+        auto known = objects_.find(root.native());
+        return known != objects_.end() && writer_.has_children(known->second.id);
+    }
+
     void walk_root(const fs::path& root, const std::atomic<bool>& stop) {
-        std::vector<std::pair<fs::path, std::int64_t>> stack{{root, ensure_container(root, 0)}};
+        if (unavailable(root)) {
+            if (writer_.take_offline(root)) {
+                log::warning("media folder ", root.string(),
+                             " is unreadable, missing or empty now (unmounted?): its entries are hidden "
+                             "until it is back");
+            }
+            if (!scope_) writer_.mark_tree_seen(root); // keep what was indexed under it
+            return;
+        }
+        auto known = objects_.find(root.native());
+        const bool back = known != objects_.end() && known->second.parent_id != db::kRootId;
+        if (back) log::info("media folder ", root.string(), " is back");
+        // A folder that was away may have changed in any way: walk all of it.
+        const bool whole = !scope_ || back || known == objects_.end();
+        walk_from(root, ensure_container(root, db::kRootId), whole, stop);
+    }
+
+    struct Folder {
+        fs::path path;
+        std::int64_t id;
+        bool whole; ///< walk every subfolder too, known or not
+    };
+
+    void walk_from(const fs::path& top, std::int64_t top_id, bool whole, const std::atomic<bool>& stop) {
+        std::vector<Folder> stack{{top, top_id, whole}};
         visited_.clear();
         struct stat st {};
-        if (::stat(root.c_str(), &st) == 0) visited_.insert({st.st_dev, st.st_ino});
+        if (::stat(top.c_str(), &st) == 0) visited_.insert({st.st_dev, st.st_ino});
         while (!stack.empty() && !stop.load()) {
-            auto [dir, id] = std::move(stack.back());
+            auto folder = std::move(stack.back());
             stack.pop_back();
-            progress_.set_current(dir.string());
+            walked_.push_back(folder.id);
+            progress_.set_current(folder.path.string());
             progress_.folders = summary_.folders;
             std::error_code ec;
-            for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-                visit(it->path(), id, stack);
+            for (fs::directory_iterator it(folder.path, ec), end; !ec && it != end; it.increment(ec)) {
+                visit(it->path(), folder, stack);
             }
-            if (ec) log::warning("cannot read folder ", dir.string(), ": ", ec.message());
+            if (ec) log::warning("cannot read folder ", folder.path.string(), ": ", ec.message());
         }
     }
 
-    void visit(const fs::path& path, std::int64_t parent_id,
-               std::vector<std::pair<fs::path, std::int64_t>>& stack) {
+    void visit(const fs::path& path, const Folder& parent, std::vector<Folder>& stack) {
         auto name = path.filename().native();
         if (name.empty() || name.front() == '.') return; // hidden files and folders stay private
         struct stat lst {};
@@ -441,19 +663,24 @@ class Walk {
         }
         if (S_ISDIR(st.st_mode)) {
             if (!visited_.insert({st.st_dev, st.st_ino}).second) return; // symlink loop or repeat
-            stack.emplace_back(path, ensure_container(path, parent_id));
+            // A partial pass leaves a known subfolder alone: its own changes come as events of their own.
+            auto known = objects_.find(path.native());
+            const bool descend =
+                parent.whole || known == objects_.end() || known->second.parent_id != parent.id;
+            const auto id = ensure_container(path, parent.id);
+            if (descend) stack.push_back({path, id, true});
             return;
         }
         auto ext = to_lower(path.extension().native().substr(path.has_extension() ? 1 : 0));
         if (is_subtitle_extension(ext)) {
-            subtitles_.push_back({path, parent_id, ext});
+            subtitles_.push_back({path, parent.id, ext});
             return;
         }
         if (!media::kind_from_extension(ext)) {
             ++summary_.not_media;
             return;
         }
-        visit_media(path, parent_id, st);
+        visit_media(path, parent.id, st);
     }
 
     void visit_media(const fs::path& path, std::int64_t parent_id, const struct stat& st) {
@@ -473,6 +700,7 @@ class Walk {
         auto it = objects_.find(path.native());
         if (it != objects_.end()) {
             f.existing_id = it->second.id;
+            seen_.insert(it->second.id);
             if (it->second.size == f.size && it->second.mtime == f.mtime &&
                 it->second.parent_id == parent_id) {
                 ++summary_.unchanged;
@@ -489,13 +717,55 @@ class Walk {
         writer_.put_skipped(f, reason);
     }
 
+    // A new path whose file has the size and time of an indexed file this pass is about to remove, with the
+    // same name (moved) or in the same folder with the same extension (renamed), is that file: it keeps its
+    // id, so that renderers' bookmarks and playlists still work.
+    void keep_ids_of_moved_files() {
+        std::unordered_set<std::int64_t> in_scope(walked_.begin(), walked_.end());
+        std::vector<std::pair<const std::string*, const Known*>> rows;
+        for (const auto& [path, known] : objects_)
+            rows.emplace_back(&path, &known);
+        // Parents before children, so that a vanished folder puts its whole subtree in scope.
+        std::sort(rows.begin(), rows.end(),
+                  [](const auto& a, const auto& b) { return a.first->size() < b.first->size(); });
+        std::multimap<std::pair<std::int64_t, std::int64_t>, std::pair<fs::path, Known>> leaving;
+        for (const auto& [path, known] : rows) {
+            if (!in_scope.contains(known->parent_id) || seen_.contains(known->id)) continue;
+            if (known->container)
+                in_scope.insert(known->id);
+            else
+                leaving.emplace(std::pair{known->size, known->mtime}, std::pair{fs::path(*path), *known});
+        }
+        for (auto& f : pending_) {
+            if (f.existing_id || leaving.empty()) continue;
+            auto [first, last] = leaving.equal_range({f.size, f.mtime});
+            auto match = std::find_if(
+                first, last, [&](const auto& kv) { return kv.second.first.filename() == f.path.filename(); });
+            if (match == last) {
+                match = std::find_if(first, last, [&](const auto& kv) {
+                    return kv.second.second.parent_id == f.parent_id &&
+                           kv.second.first.extension() == f.path.extension();
+                });
+            }
+            if (match == last) continue;
+            const Known& old = match->second.second;
+            log::debug("moved: ", match->second.first.string(), " -> ", f.path.string());
+            writer_.relocate(old.id, f.path, old.parent_id, f.parent_id);
+            f.existing_id = old.id;
+            leaving.erase(match);
+        }
+    }
+
     Writer& writer_;
     const std::vector<fs::path>& roots_;
     ScanSummary& summary_;
     ScanProgress& progress_;
+    const std::vector<fs::path>* scope_;
     std::unordered_map<std::string, Known> objects_;
     std::unordered_map<std::string, Known> skipped_;
     std::set<FileId> visited_;
+    std::unordered_set<std::int64_t> seen_; ///< loaded rows this pass found again
+    std::vector<std::int64_t> walked_;
     std::vector<Pending> pending_;
 
   public:
@@ -532,7 +802,50 @@ Scanner::Scanner(fs::path db_path, std::vector<fs::path> roots, unsigned probe_t
     : db_path_(std::move(db_path)), roots_(std::move(roots)),
       probe_threads_(probe_threads == 0 ? 1 : probe_threads) {}
 
+bool Scanner::available(const fs::path& root) {
+    struct stat st {};
+    return ::stat(root.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && ::access(root.c_str(), R_OK | X_OK) == 0;
+}
+
 ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) {
+    return pass(nullptr, stop, progress);
+}
+
+ScanSummary Scanner::run_folders(const std::vector<fs::path>& folders, const std::atomic<bool>& stop,
+                                 ScanProgress* progress) {
+    return pass(&folders, stop, progress);
+}
+
+namespace {
+
+// The folders a partial pass walks: each changed folder, or its nearest indexed ancestor when it is gone
+// or new (a new folder is walked whole from there); a media folder itself when the change is there. Folders
+// outside the media folders are dropped.
+std::vector<fs::path> scope_of(Writer& writer, const std::vector<fs::path>& roots,
+                               const std::vector<fs::path>& folders) {
+    std::set<fs::path> out;
+    for (const auto& changed : folders) {
+        fs::path dir = changed.lexically_normal();
+        if (!dir.has_filename()) dir = dir.parent_path(); // "a/b/" → "a/b"
+        auto root = std::find_if(roots.begin(), roots.end(), [&](const fs::path& r) {
+            auto rel = dir.lexically_relative(r);
+            return !rel.empty() && *rel.begin() != "..";
+        });
+        if (root == roots.end()) continue;
+        while (dir != *root) {
+            std::error_code ec;
+            if (fs::is_directory(dir, ec) && writer.container_id(dir)) break;
+            dir = dir.parent_path();
+        }
+        out.insert(dir);
+    }
+    return {out.begin(), out.end()};
+}
+
+} // namespace
+
+ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
+                          ScanProgress* progress) {
     const auto start = Clock::now();
     ScanProgress unused;
     ScanProgress& p = progress ? *progress : unused;
@@ -542,11 +855,15 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) 
     p.to_probe = 0;
     ScanSummary summary;
     Writer writer(db_path_);
-    Walk walk(writer, roots_, summary, p);
+    std::vector<fs::path> scope;
+    if (folders) scope = scope_of(writer, roots_, *folders);
+    Walk walk(writer, roots_, summary, p, folders ? &scope : nullptr);
     auto pending = walk.run(stop);
     writer.flush();
-    log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
-              pending.size(), " to probe");
+    if (!folders) {
+        log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
+                  pending.size(), " to probe");
+    }
     p.folders = summary.folders;
     p.to_probe = static_cast<std::int64_t>(pending.size());
     p.phase = ScanProgress::probing;
@@ -569,8 +886,11 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) 
     if (stop.load()) {
         writer.flush(); // keep what was done; the next scan picks up the rest
     } else {
-        writer.link_subtitles(walk.subtitles_);
-        summary.removed = writer.finish();
+        const auto* walked = folders ? &walk.walked() : nullptr;
+        writer.link_subtitles(walk.subtitles_, walked);
+        summary.removed = writer.finish(walked);
+        summary.system_update_id = writer.system_update_id();
+        summary.changed_containers = writer.changed_containers();
     }
     summary.seconds = elapsed();
     p.seconds = summary.seconds;

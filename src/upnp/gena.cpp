@@ -21,6 +21,7 @@ constexpr int kMaxFailures = 3;
 // yet.
 constexpr auto kInitialEventDelay = std::chrono::milliseconds(150);
 constexpr std::size_t kMaxSubscriptions = 256;
+constexpr std::size_t kMaxContainerIds = 500;
 
 std::optional<CallbackUrl> parse_url(std::string_view url) {
     if (!istarts_with(url, "http://")) return std::nullopt;
@@ -149,19 +150,38 @@ std::string notify_request(const CallbackUrl& to, const std::string& sid, std::u
            "\r\nConnection: close\r\n\r\n" + body;
 }
 
+std::string container_update_ids(const std::map<std::string, std::int64_t>& changed) {
+    std::string out;
+    for (const auto& [id, update_id] : changed)
+        out += (out.empty() ? "" : ",") + id + "," + std::to_string(update_id);
+    return out;
+}
+
+Variables event_variables(const Variables& now, const Variables* last_sent, bool has_container_ids,
+                          const std::map<std::string, std::int64_t>& changed_containers) {
+    Variables out;
+    for (const auto& var : now) {
+        if (!last_sent || std::find(last_sent->begin(), last_sent->end(), var) == last_sent->end())
+            out.push_back(var);
+    }
+    if (has_container_ids && (!last_sent || !changed_containers.empty()))
+        out.emplace_back("ContainerUpdateIDs", container_update_ids(changed_containers));
+    return out;
+}
+
 Eventing::Eventing() = default;
 
 Eventing::~Eventing() {
     stop();
 }
 
-void Eventing::add_service(std::string event_path, StateSource state) {
-    services_.emplace(std::move(event_path), Service{std::move(state), {}});
+void Eventing::add_service(std::string event_path, StateSource state, bool container_ids) {
+    services_.emplace(std::move(event_path), Service{std::move(state), container_ids, {}});
 }
 
 void Eventing::start() {
     for (auto& [path, service] : services_)
-        service.last_sent = service.state();
+        service.current = service.state();
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -180,6 +200,19 @@ void Eventing::state_changed() {
         changed_ = true;
     }
     wake_.notify_all();
+}
+
+void Eventing::containers_changed(const std::string& event_path,
+                                  const std::vector<std::pair<std::string, std::int64_t>>& containers) {
+    std::lock_guard lock(mutex_);
+    for (auto& [sid, s] : subscriptions_) {
+        if (s.path != event_path) continue;
+        for (const auto& [id, update_id] : containers) {
+            // A subscriber that cannot keep up learns of the rest from SystemUpdateID.
+            if (s.containers.size() >= kMaxContainerIds && !s.containers.contains(id)) break;
+            s.containers[id] = update_id;
+        }
+    }
 }
 
 std::size_t Eventing::subscriber_count() const {
@@ -237,9 +270,12 @@ http::Response Eventing::subscribe(const http::Request& request) {
             }
             if (subscriptions_.size() >= kMaxSubscriptions) return status(503, "Too many subscriptions");
             sid = new_sid();
-            subscriptions_.emplace(sid, Subscription{request.path, std::move(callbacks),
-                                                     Clock::now() + std::chrono::seconds(seconds),
-                                                     Clock::now(), 0, false, 0});
+            Subscription sub{};
+            sub.path = request.path;
+            sub.callbacks = std::move(callbacks);
+            sub.expires = Clock::now() + std::chrono::seconds(seconds);
+            sub.created = Clock::now();
+            subscriptions_.emplace(sid, std::move(sub));
         }
     }
     wake_.notify_all(); // schedules the initial event, which waits kInitialEventDelay for this answer to land
@@ -269,50 +305,51 @@ bool deliver(const std::vector<CallbackUrl>& callbacks, const std::string& sid, 
 }
 } // namespace
 
-std::vector<Eventing::Delivery> Eventing::take_due(Clock::time_point now, bool& moderated_round) {
+std::vector<Eventing::Delivery> Eventing::take_due(Clock::time_point now) {
     std::erase_if(subscriptions_, [&](const auto& kv) {
         return kv.second.expires < now || kv.second.failures >= kMaxFailures;
     });
-    moderated_round = changed_ && now - last_moderated_ >= std::chrono::seconds(2);
-    if (moderated_round) {
-        changed_ = false;
-        last_moderated_ = now;
-    }
     std::vector<Delivery> due;
-    for (const auto& [sid, s] : subscriptions_) {
-        bool initial_due = !s.initial_sent && now - s.created >= kInitialEventDelay;
-        if (initial_due || (s.initial_sent && moderated_round)) {
-            due.push_back({sid, s.path, s.callbacks, s.seq, !s.initial_sent, false});
+    for (auto& [sid, s] : subscriptions_) {
+        const auto& service = services_.at(s.path);
+        Variables vars;
+        if (!s.initial_sent) {
+            if (now - s.created < kInitialEventDelay) continue;
+            vars = event_variables(service.current, nullptr, service.container_ids, {});
+        } else {
+            if (!s.moderation.ready(now)) continue; // coalesced into its next event
+            vars = event_variables(service.current, &s.last_sent, service.container_ids, s.containers);
+            if (vars.empty()) continue;
         }
+        s.last_sent = service.current;
+        s.containers.clear();
+        due.push_back({sid, s.path, s.callbacks, s.seq, property_set(vars)});
     }
     return due;
 }
 
-void Eventing::send(std::vector<Delivery>& work, bool moderated_round) {
-    std::map<std::string, std::string> initial_bodies;
-    std::map<std::string, std::string> changed_bodies;
-    for (auto& [path, service] : services_) {
-        auto state = service.state();
-        initial_bodies[path] = property_set(state);
-        if (moderated_round && state != service.last_sent) changed_bodies[path] = property_set(state);
-        if (moderated_round) service.last_sent = std::move(state);
+Eventing::Clock::time_point Eventing::next_wake(Clock::time_point now) const {
+    if (changed_) return now;
+    auto at = now + std::chrono::seconds(2); // expiries are looked at on this beat
+    for (const auto& [sid, s] : subscriptions_) {
+        if (!s.initial_sent) {
+            at = std::min(at, s.created + kInitialEventDelay);
+        } else if (!s.containers.empty() || s.last_sent != services_.at(s.path).current) {
+            at = std::min(at, s.moderation.next(now));
+        }
     }
-    for (auto& d : work) {
-        const auto& bodies = d.initial ? initial_bodies : changed_bodies;
-        auto body = bodies.find(d.path);
-        if (body == bodies.end()) continue; // nothing changed for this service
-        d.delivered = deliver(d.callbacks, d.sid, d.seq, body->second);
-        d.attempted = true;
-    }
+    return at;
 }
 
 void Eventing::record(const std::vector<Delivery>& work) {
+    const auto now = Clock::now(); // after the answers: the next event is at least 2 s after this one landed
     for (const auto& d : work) {
         auto it = subscriptions_.find(d.sid);
-        if (it == subscriptions_.end() || !d.attempted) continue;
+        if (it == subscriptions_.end()) continue;
         auto& s = it->second;
         s.initial_sent = true;
         s.seq = s.seq == 0xFFFFFFFFU ? 1 : s.seq + 1; // SEQ wraps to 1, never back to 0
+        s.moderation.sent(now);
         s.failures = d.delivered ? 0 : s.failures + 1;
         if (!d.delivered) log::debug("event delivery to ", d.sid, " failed (", s.failures, " in a row)");
     }
@@ -320,19 +357,27 @@ void Eventing::record(const std::vector<Delivery>& work) {
 
 void Eventing::loop() {
     while (true) {
-        std::vector<Delivery> work;
-        bool moderated_round = false;
+        bool refresh = false;
         {
             std::unique_lock lock(mutex_);
-            bool initial_pending = std::any_of(subscriptions_.begin(), subscriptions_.end(),
-                                               [](const auto& kv) { return !kv.second.initial_sent; });
-            wake_.wait_for(lock, initial_pending ? kInitialEventDelay : std::chrono::milliseconds(2000));
+            wake_.wait_until(lock, next_wake(Clock::now()));
             if (stopping_) return;
-            work = take_due(Clock::now(), moderated_round);
+            refresh = std::exchange(changed_, false);
+        }
+        // The state sources read the database: not under the lock, so SUBSCRIBE answers never wait on it.
+        if (refresh) {
+            for (auto& [path, service] : services_)
+                service.current = service.state();
+        }
+        std::vector<Delivery> work;
+        {
+            std::lock_guard lock(mutex_);
+            work = take_due(Clock::now());
         }
         if (work.empty()) continue;
         // Send without the lock: a slow subscriber must not hold up SUBSCRIBE answers.
-        send(work, moderated_round);
+        for (auto& d : work)
+            d.delivered = deliver(d.callbacks, d.sid, d.seq, d.body);
         std::lock_guard lock(mutex_);
         record(work);
     }

@@ -23,6 +23,9 @@ class Server;
 namespace renderers {
 struct Profile;
 }
+namespace library {
+struct ScanSummary;
+}
 struct Live;
 
 class App {
@@ -70,8 +73,9 @@ class App {
     std::shared_ptr<const Live> make_live(const Config& config) const;
     std::unique_ptr<ssdp::Server> start_ssdp(const Config& config);
     void reload(std::unique_ptr<ssdp::Server>& ssdp);
-    /// One scan with the live media folders; on the scan loop's thread.
-    void scan_once();
+    /// After each pass of the live loop (full or of changed folders): log, event, tell systemd. On the live
+    /// loop's thread.
+    void scanned(const library::ScanSummary& summary, bool full);
     /// Stream limits for an audio/video GET. Pool threads.
     std::variant<std::shared_ptr<void>, http::Response>
     admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how,

@@ -34,6 +34,11 @@ struct Config {
     unsigned max_transcodes = 1;
     std::optional<std::filesystem::path> profiles_dir; ///< the owner's renderer profiles (*.conf)
     log::Level log_level = log::Level::info;
+    /// Light full rescans where inotify cannot watch every folder, and the media folders' presence check
+    /// (at most every 30 s); 0 turns the rescans off.
+    unsigned rescan_interval_s = 300;
+    /// Most inotify watches to use (HEARTH_WATCH_LIMIT, for tests of the fallback); unset: the kernel's.
+    std::optional<std::size_t> watch_limit;
     bool scan_only = false;
 };
 

@@ -16,6 +16,9 @@
 namespace hearth::db {
 
 inline constexpr std::int64_t kRootId = 0;
+/// parent_id of a media folder's container while the folder is unreadable or unmounted: out of the root's
+/// children (so out of Browse), its entries kept so that they come back with the same ids.
+inline constexpr std::int64_t kOfflineParentId = -2;
 
 /// A value bound to a `?` placeholder of generated SQL (search criteria).
 using SqlValue = std::variant<std::int64_t, std::string>;
@@ -106,6 +109,8 @@ class ObjectReader {
 /// Writes each object's place among its siblings in the default order (the positions that
 /// children_in_default_order() pages by). Writer connection only.
 void place_objects(Database& db);
+/// place_objects() for the children of one container only (after a scan of a few folders).
+void place_children(Database& db, std::int64_t parent);
 
 /// The ORDER BY body of the default order, which children_in_default_order() pages by position.
 inline constexpr const char* kDefaultOrder = "is_container DESC, title COLLATE NOCASE, id";

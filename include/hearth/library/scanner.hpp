@@ -1,7 +1,7 @@
 #pragma once
 // Walks the media folders and brings the index up to date. Owns the only writer connection while it runs.
-// Threads: run() is called from one thread (the scanner thread, or main for --scan-only); it starts its own
-// probe workers and joins them before returning.
+// Threads: run() and run_folders() are called from one thread (the live loop's, or main for --scan-only);
+// they start their own probe workers and join them before returning.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -22,6 +22,11 @@ struct ScanSummary {
     std::map<std::string, std::int64_t> skipped; ///< files that could not be indexed, by reason
     std::int64_t folders = 0;
     double seconds = 0;
+    /// SystemUpdateID after the pass (bumped when anything a renderer sees changed).
+    std::int64_t system_update_id = 0;
+    /// Containers whose children were added, removed, moved or changed (0 is the root), for GENA's
+    /// ContainerUpdateIDs; empty when nothing changed.
+    std::vector<std::int64_t> changed_containers;
 
     std::int64_t indexed() const { return added + updated + unchanged; }
     std::int64_t skipped_total() const;
@@ -61,7 +66,23 @@ class Scanner {
     /// One full pass. Returns early (with what it did so far committed) when stop becomes true.
     ScanSummary run(const std::atomic<bool>& stop, ScanProgress* progress = nullptr);
 
+    /// A pass over some folders only (those inotify saw change): each folder's own entries, and the whole
+    /// of any subfolder that is new or moved there. Known subfolders are not walked again. A folder that is
+    /// gone or not indexed yet stands for its nearest indexed ancestor. Ids, positions, child counts and
+    /// SystemUpdateID stay right as after a full pass; files renamed or moved (same size and time) keep their
+    /// ids. A media folder that became unreadable, or empty while the index holds entries under it (an
+    /// unmounted disk), is hidden from Browse with its entries kept, and shown again when it is back.
+    ScanSummary run_folders(const std::vector<std::filesystem::path>& folders, const std::atomic<bool>& stop,
+                            ScanProgress* progress = nullptr);
+
+    /// Whether a media folder is there to be shared: a readable folder (an empty one counts too; run()
+    /// decides whether empty means unmounted). Any thread.
+    static bool available(const std::filesystem::path& root);
+
   private:
+    ScanSummary pass(const std::vector<std::filesystem::path>* folders, const std::atomic<bool>& stop,
+                     ScanProgress* progress);
+
     std::filesystem::path db_path_;
     std::vector<std::filesystem::path> roots_;
     unsigned probe_threads_;

@@ -372,3 +372,26 @@ TEST_F(ParseOptions, ExplicitConfigReplacesTheDefaultFile) {
 
 } // namespace
 } // namespace hearth
+
+namespace hearth {
+namespace {
+
+TEST_F(ParseOptions, RescanIntervalDefaultsToFiveMinutesAndTakesSeconds) {
+    EXPECT_EQ(parse_ok({"--media", mkdir(cwd_ / "m").string()}).rescan_interval_s, 300u);
+    EXPECT_EQ(parse_ok({"--media", mkdir(cwd_ / "m").string(), "--rescan-interval", "0"}).rescan_interval_s,
+              0u);
+    auto conf =
+        write_file(root_ / "h.conf", "media = " + mkdir(cwd_ / "m").string() + "\nrescan-interval = 60\n");
+    EXPECT_EQ(parse_ok({"--config", conf.string()}).rescan_interval_s, 60u);
+    expect_usage_error({"--rescan-interval", "soon"}, "--rescan-interval");
+    expect_usage_error({"--rescan-interval", "100000"}, "--rescan-interval");
+}
+
+TEST_F(ParseOptions, WatchLimitComesFromTheEnvironmentForTests) {
+    EXPECT_FALSE(parse_ok({"--media", mkdir(cwd_ / "m").string()}).watch_limit);
+    vars_["HEARTH_WATCH_LIMIT"] = "0";
+    EXPECT_EQ(parse_ok({"--media", mkdir(cwd_ / "m").string()}).watch_limit, std::size_t{0});
+}
+
+} // namespace
+} // namespace hearth

@@ -1,0 +1,59 @@
+#pragma once
+// inotify watches on every folder under the media folders (one watch per folder), turned into what the
+// settler needs: which folder, which entry, what happened. Used by the live loop's thread only.
+#include "hearth/util/fd.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hearth::library {
+
+struct FolderEvent {
+    enum Kind {
+        changed,      ///< an entry was created, removed, renamed or had its attributes changed
+        writing,      ///< a file was created or written to
+        closed,       ///< a file written to was closed
+        folder_added, ///< a folder was created or moved in: watch it and walk it
+        folder_gone,  ///< a folder was removed or moved away
+        self_gone,    ///< the watched folder itself went (a media folder unmounted, moved or deleted)
+        overflow,     ///< the kernel dropped events: only a full rescan is sure to catch up
+    };
+    Kind kind;
+    std::filesystem::path folder; ///< the folder the entry is in (or that went, for self_gone)
+    std::string name;             ///< the entry's name; empty for self_gone and overflow
+};
+
+class Watcher {
+  public:
+    /// limit: the most watches to use (the kernel's fs.inotify.max_user_watches applies too).
+    explicit Watcher(std::size_t limit);
+
+    /// inotify could be set up at all.
+    bool ok() const { return fd_.ok(); }
+    int fd() const { return fd_.get(); }
+    /// Every folder handed to watch_tree() so far got its watch (false once a limit was reached).
+    bool complete() const { return complete_; }
+    std::size_t watches() const { return paths_.size(); }
+
+    /// Watches dir and every folder under it (not hidden ones, not through links). False when a limit
+    /// stopped it; what could be watched still is.
+    bool watch_tree(const std::filesystem::path& dir);
+    /// Drops the watches on dir and under it (a folder moved away).
+    void forget_tree(const std::filesystem::path& dir);
+    /// The events waiting now (does not block).
+    std::vector<FolderEvent> read();
+
+  private:
+    bool add(const std::filesystem::path& dir);
+
+    Fd fd_;
+    std::size_t limit_;
+    bool complete_ = true;
+    std::map<int, std::filesystem::path> paths_; // by watch descriptor
+};
+
+} // namespace hearth::library
