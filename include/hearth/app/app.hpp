@@ -72,6 +72,8 @@ class App {
     void reload(std::unique_ptr<ssdp::Server>& ssdp);
     /// One scan with the live media folders; on the scan loop's thread.
     void scan_once();
+    /// After a scan, on the scan loop's thread.
+    void remove_stale_thumbnails();
     /// Stream limits for an audio/video GET. Pool threads.
     std::variant<std::shared_ptr<void>, http::Response>
     admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how,
