@@ -1,6 +1,6 @@
 // Thumbnails: embedded covers are decoded from the packet libavformat already holds; cover files and photos
-// with the picture decoder; videos by seeking to a tenth of the way in and decoding the next picture (darker
-// than kBlack: try further in), all under a deadline enforced by libavformat's interrupt callback.
+// with the picture decoder; videos by seeking to a tenth of the way in and decoding up to the picture there
+// (darker than kBlack: try further in), all under a deadline enforced by libavformat's interrupt callback.
 #include "hearth/media/thumbnail.hpp"
 
 #include "hearth/media/av.hpp"
@@ -73,20 +73,29 @@ std::variant<Thumbnails, std::string> from_embedded(const std::filesystem::path&
     return std::string("no embedded picture");
 }
 
-// The first picture decoded from the current read position, within the packet budget and the deadline.
-av::Frame next_picture(AVFormatContext& input, AVCodecContext& dec, int stream, const Deadline& deadline) {
+// The first picture at or after `target` (in the stream's time base) decoded from the current read position
+// (a keyframe before it), within the packet budget and the deadline; the last one decoded when the budget
+// or the file ends first.
+av::Frame picture_at(AVFormatContext& input, AVCodecContext& dec, int stream, std::int64_t target,
+                     const Deadline& deadline) {
     av::Packet packet(av_packet_alloc());
     av::Frame frame(av_frame_alloc());
+    av::Frame last;
     if (!packet || !frame) return nullptr;
     for (int n = 0; n < kMaxPacketsPerTry && Clock::now() < deadline.at; ++n) {
         if (av_read_frame(&input, packet.get()) < 0) break;
         const bool ours = packet->stream_index == stream;
         const int sent = ours ? avcodec_send_packet(&dec, packet.get()) : 0;
         av_packet_unref(packet.get());
-        if (sent < 0 && sent != AVERROR(EAGAIN)) continue; // a damaged packet: try the next
-        if (ours && avcodec_receive_frame(&dec, frame.get()) == 0) return frame;
+        if (!ours || (sent < 0 && sent != AVERROR(EAGAIN))) continue; // a damaged packet: try the next
+        while (avcodec_receive_frame(&dec, frame.get()) == 0) {
+            const std::int64_t pts = frame->best_effort_timestamp;
+            if (pts == AV_NOPTS_VALUE || pts >= target) return frame;
+            last.reset(av_frame_clone(frame.get()));
+            av_frame_unref(frame.get());
+        }
     }
-    return nullptr;
+    return last;
 }
 
 std::variant<Thumbnails, std::string> from_video(const std::filesystem::path& file) {
@@ -102,18 +111,22 @@ std::variant<Thumbnails, std::string> from_video(const std::filesystem::path& fi
             stream = static_cast<int>(i);
     }
     if (stream < 0) return std::string("no video stream");
-    auto dec = open_decoder(*input->streams[stream]);
+    const AVStream& video = *input->streams[stream];
+    auto dec = open_decoder(video);
     if (!dec) return std::string("no decoder for the video");
     const std::int64_t duration = input->duration != AV_NOPTS_VALUE ? input->duration : 0;
+    const std::int64_t start = video.start_time != AV_NOPTS_VALUE ? video.start_time : 0;
     av::Frame best;
     double best_luma = -1;
     for (double fraction : kTries) {
+        std::int64_t target = start;
         if (duration > 0) {
-            const auto target = static_cast<std::int64_t>(static_cast<double>(duration) * fraction);
-            if (av_seek_frame(input.get(), -1, target, AVSEEK_FLAG_BACKWARD) < 0) break;
+            const auto at = static_cast<std::int64_t>(static_cast<double>(duration) * fraction);
+            target = start + av_rescale_q(at, AV_TIME_BASE_Q, video.time_base);
+            if (av_seek_frame(input.get(), stream, target, AVSEEK_FLAG_BACKWARD) < 0) break;
             avcodec_flush_buffers(dec.get());
         }
-        auto frame = next_picture(*input, *dec, stream, deadline);
+        auto frame = picture_at(*input, *dec, stream, target, deadline);
         if (!frame) break;
         const double luma = mean_luma(*frame).value_or(255);
         if (luma > best_luma) {
