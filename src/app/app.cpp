@@ -56,6 +56,16 @@ std::string random_token() {
     return uuid + random_uuid().substr(0, 8);
 }
 
+fs::path thumbnail_dir(const Config& config) {
+    auto dir = config.db_path.parent_path() / "thumbnails";
+    if (media::is_inside_any(dir, config.media_dirs)) {
+        log::warning("the database is inside a media folder, so thumbnails are made for each request and not "
+                     "kept (Hearth writes nothing under media folders); move it with --db");
+        return {};
+    }
+    return dir;
+}
+
 namespace {
 
 // The UDN is made once and kept in the database: TVs remember servers by it.
@@ -216,6 +226,7 @@ void App::scanned(const library::ScanSummary& summary, bool full) {
         state_->eventing.containers_changed("/event/ContentDirectory", containers);
     }
     state_->eventing.state_changed();
+    if (full || summary.removed > 0) remove_stale_thumbnails();
     if (full) {
         auto reader = state_->readers.acquire();
         std::int64_t files = 0;
@@ -223,6 +234,19 @@ void App::scanned(const library::ScanSummary& summary, bool full) {
             files += kind.kind == "folders" ? 0 : kind.files;
         daemon::notify_status("Serving; " + std::to_string(files) + " files indexed");
     }
+}
+
+// Thumbnails of items that left the index or lost their picture. Stale versions of an item's thumbnails go
+// as soon as its new ones are made (media/thumbnail_cache.cpp).
+void App::remove_stale_thumbnails() {
+    if (state_->stop_scan.load()) return;
+    std::set<std::int64_t> keep;
+    {
+        auto reader = state_->readers.acquire();
+        keep = reader->ids_with_art();
+    }
+    if (auto removed = state_->thumbnails.remove_except(keep); removed > 0)
+        log::info("removed ", removed, " thumbnails of items that no longer have them");
 }
 
 // SIGHUP: re-read the options and config file and apply what can change without dropping streams.

@@ -6,7 +6,6 @@
 #include "hearth/http/media.hpp"
 #include "hearth/http/time_seek.hpp"
 #include "hearth/library/subtitles.hpp"
-#include "hearth/media/art.hpp"
 #include "hearth/media/image_scale.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/status/status_json.hpp"
@@ -233,21 +232,35 @@ bool App::admit_connection(in_addr client, std::string_view what) {
     return true;
 }
 
-// GET /art/<id>: the item's cover picture (embedded, or cover/folder.jpg beside it), for the status page.
+// GET/HEAD /art/<id>[.jpg] (JPEG_TN) and /art/<id>/sm.jpg (JPEG_SM): the item's thumbnail, made on the first
+// request and kept in the state folder (media/thumbnail_cache.hpp). Only items whose index row names a
+// picture source (objects.art) have one.
 http::Response App::serve_art(const http::Request& request, const Visitor& visitor) {
     if (visitor.restricted)
         return http::Response::text(403, "This device is waiting for the owner's approval\n");
-    auto id = parse_uint(std::string_view(request.path).substr(5));
+    auto wanted = cds::parse_art_path(request.path);
     std::optional<db::ObjectRow> object;
-    if (id && *id > 0 && *id <= static_cast<std::uint64_t>(INT64_MAX)) {
+    if (wanted) {
         auto reader = state_->readers.acquire();
-        object = reader->get(static_cast<std::int64_t>(*id));
+        object = reader->get(wanted->id);
     }
-    if (!object || object->is_container) return http::Response::text(404, "Not found\n");
-    auto art = media::find_art(object->path);
-    if (!art) return http::Response::text(404, "No picture\n");
-    return http::Response::text(200, std::move(art->bytes), art->mime)
-        .header("Cache-Control", "max-age=3600");
+    if (!object || object->is_container || !object->art) return http::Response::text(404, "Not found\n");
+    auto source = media::art_source(*object->art, object->path);
+    if (!source) return http::Response::text(404, "No picture\n");
+    auto art = state_->thumbnails.get(object->id, *source, wanted->size);
+    if (art.status == media::CachedArt::Status::busy) {
+        return http::Response::text(503, "Busy making thumbnails; try again shortly\n")
+            .header("Retry-After", "2");
+    }
+    if (art.status == media::CachedArt::Status::none) return http::Response::text(404, "No picture\n");
+    const std::string etag = "\"" + art.key + "\"";
+    auto r = trim(request.header("If-None-Match")) == etag
+                 ? http::Response::text(304, "", "image/jpeg")
+                 : http::Response::text(200, std::move(art.jpeg), "image/jpeg");
+    return r.header("contentFeatures.dlna.org", media::art_features(wanted->size))
+        .header("transferMode.dlna.org", http::transfer_mode(request.header("transferMode.dlna.org"), true))
+        .header("Cache-Control", "max-age=3600")
+        .header("ETag", etag);
 }
 
 // GET /subtitle/<id>.<format>: a sidecar subtitle, by its id (never by path).

@@ -12,6 +12,7 @@
 #include "hearth/devices/registry.hpp"
 #include "hearth/devices/streams.hpp"
 #include "hearth/library/scanner.hpp"
+#include "hearth/media/thumbnail_cache.hpp"
 #include "hearth/net/lan_policy.hpp"
 #include "hearth/net/refusals.hpp"
 #include "hearth/renderers/descriptions.hpp"
@@ -40,6 +41,10 @@ std::string random_uuid();
 /// 40 random hex digits.
 std::string random_token();
 
+/// Where thumbnails are kept: "thumbnails" beside the database; empty (keep none) when that would be inside a
+/// media folder, which Hearth never writes to.
+std::filesystem::path thumbnail_dir(const Config& config);
+
 struct DeviceIdentity {
     std::string uuid;
     long boot_id;
@@ -49,7 +54,8 @@ struct App::State {
     State(const Config& config, DeviceIdentity id)
         : identity(std::move(id)), readers(config.db_path), action_token(random_token()),
           devices(config.db_path, config.require_approval ? devices::Mode::approved : devices::Mode::open),
-          streams({config.max_streams, config.max_streams_per_device, config.one_stream_per_title}) {}
+          streams({config.max_streams, config.max_streams_per_device, config.one_stream_per_title}),
+          thumbnails(thumbnail_dir(config)) {}
 
     std::shared_ptr<const Live> live() const { return live_.load(); }
     void set_live(std::shared_ptr<const Live> next) { live_.store(std::move(next)); }
@@ -62,6 +68,7 @@ struct App::State {
     net::Refusals refusals;
     devices::Registry devices;
     devices::Streams streams;
+    media::ThumbnailCache thumbnails;
     cds::ContentDirectory content_directory{readers};
     cms::ConnectionManager connection_manager{readers};
     upnp::Eventing eventing;

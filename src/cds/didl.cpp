@@ -184,6 +184,7 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         if (!date && !music && o.mtime) date = date_of_mtime(*o.mtime);
         if (date) element("dc:date", *date);
     }
+    add_album_art(o);
     if (filter_.wants("res")) {
         auto plan = profile_ ? transcode::decide(db::media_info(o), *profile_) : transcode::Plan{};
         if (plan.action == transcode::Action::direct) {
@@ -192,6 +193,7 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
             add_converted_res(o, plan);
         }
         add_subtitles(o);
+        add_thumbnail_res(o);
     }
     out_.append("</item>");
 }
@@ -267,6 +269,49 @@ void DidlWriter::add_subtitles(const db::ObjectRow& o) {
         append_xml_escaped(out_, base_url_ + subtitle_path(first));
         out_.append("</sec:CaptionInfoEx>");
     }
+}
+
+// upnp:albumArtURI with DLNA's profile attribute (DLNA guidelines 7.3.61): what TVs show beside a track.
+void DidlWriter::add_album_art(const db::ObjectRow& o) {
+    auto path = art_path(o);
+    if (!path || !filter_.wants("upnp:albumArtURI")) return;
+    out_.append("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">");
+    append_xml_escaped(out_, base_url_ + *path);
+    out_.append("</upnp:albumArtURI>");
+}
+
+// The same picture as a res of its own, which renderers that ignore albumArtURI use for the list's icon.
+void DidlWriter::add_thumbnail_res(const db::ObjectRow& o) {
+    auto path = art_path(o);
+    if (!path) return;
+    out_.append("<res protocolInfo=\"http-get:*:image/jpeg:")
+        .append(media::art_features(media::ArtSize::tn))
+        .append("\">");
+    append_xml_escaped(out_, base_url_ + *path);
+    out_.append("</res>");
+}
+
+std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size) {
+    if (o.is_container || !o.art) return std::nullopt;
+    return "/art/" + std::to_string(o.id) + (size == media::ArtSize::tn ? ".jpg" : "/sm.jpg");
+}
+
+std::optional<ArtRequest> parse_art_path(std::string_view path) {
+    if (!path.starts_with("/art/")) return std::nullopt;
+    path.remove_prefix(5);
+    ArtRequest request;
+    if (path.ends_with("/sm.jpg")) {
+        request.size = media::ArtSize::sm;
+        path.remove_suffix(7);
+    } else if (path.ends_with(".jpg")) {
+        path.remove_suffix(4);
+    }
+    if (path.empty() || path.front() == '0' || path.find_first_not_of("0123456789") != std::string_view::npos)
+        return std::nullopt;
+    auto id = parse_uint(path);
+    if (!id || *id > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    request.id = static_cast<std::int64_t>(*id);
+    return request;
 }
 
 std::string subtitle_path(const db::SubtitleRow& s) {

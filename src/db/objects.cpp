@@ -10,7 +10,7 @@ constexpr const char* kColumns =
     "duration_ms, bitrate, width, height, channels, sample_rate, bits_per_sample, artist, album, "
     "album_artist, "
     "genre, date, track, container, video_codec, audio_codec, video_profile, video_level, audio_bitrate, "
-    "frame_rate";
+    "frame_rate, art";
 
 ObjectRow read_row(const Statement& s) {
     ObjectRow r;
@@ -45,6 +45,7 @@ ObjectRow read_row(const Statement& s) {
     r.video_level = s.opt_int64(28);
     r.audio_bitrate = s.opt_int64(29);
     if (!s.is_null(30)) r.frame_rate = s.real(30);
+    r.art = s.opt_text(31);
     return r;
 }
 
@@ -226,6 +227,14 @@ std::vector<KindCount> ObjectReader::library_counts() {
     std::vector<KindCount> out;
     while (stmt.step())
         out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
+    return out;
+}
+
+std::set<std::int64_t> ObjectReader::ids_with_art() {
+    auto stmt = db_.prepare("SELECT id FROM objects WHERE art IS NOT NULL");
+    std::set<std::int64_t> out;
+    while (stmt.step())
+        out.insert(stmt.int64(0));
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "hearth/db/objects.hpp"
 #include "hearth/db/sqlite.hpp"
 #include "hearth/library/subtitles.hpp"
+#include "hearth/media/art.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
@@ -92,6 +93,7 @@ std::pair<std::string, std::string> subtree_range(const fs::path& dir) {
 struct Probed {
     const Pending* file;
     std::variant<media::MediaInfo, media::ProbeError> result;
+    std::optional<std::string> art; ///< objects.art (media/art.hpp)
 };
 
 std::string title_for(const fs::path& path) {
@@ -238,7 +240,20 @@ class Writer {
         k.bind(1, generation_).bind(2, low).bind(3, high).exec();
     }
 
-    void put_item(const Pending& f, const media::MediaInfo& info);
+    void put_item(const Pending& f, const media::MediaInfo& info, const std::optional<std::string>& art);
+
+    /// Points the music in each walked folder without a picture of its own at the folder's cover file now
+    /// (or at none), so that a cover added, changed or removed beside unchanged files is seen.
+    void set_folder_covers(const std::vector<std::pair<std::int64_t, std::optional<std::string>>>& folders) {
+        auto s = db_.prepare("UPDATE objects SET art = ?1 WHERE parent_id = ?2 AND is_container = 0 AND "
+                             "upnp_class LIKE 'object.item.audioItem%' AND art IS NOT 'embedded' AND "
+                             "art IS NOT ?1");
+        for (const auto& [folder, cover] : folders) {
+            s.bind(1, cover).bind(2, folder).exec();
+            dirty_ = dirty_ || db_.changes() > 0;
+            tick();
+        }
+    }
 
     /// Links each subtitle file to the video beside it with the same stem; stale links go in finish().
     template <typename Files>
@@ -436,10 +451,10 @@ class Writer {
         "container, duration_ms, bitrate, video_codec, width, height, frame_rate, audio_codec, channels, "
         "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen, "
         "video_profile, "
-        "video_level, audio_bitrate) "
+        "video_level, audio_bitrate, art) "
         "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
         "?20, ?21, "
-        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) ON CONFLICT(path) DO UPDATE SET parent_id = "
+        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31) ON CONFLICT(path) DO UPDATE SET parent_id = "
         "excluded.parent_id, "
         "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = "
         "excluded.mtime, "
@@ -452,10 +467,10 @@ class Writer {
         "album_artist = excluded.album_artist, genre = excluded.genre, track = excluded.track, "
         "disc = excluded.disc, date = excluded.date, seen = excluded.seen, video_profile = "
         "excluded.video_profile, "
-        "video_level = excluded.video_level, audio_bitrate = excluded.audio_bitrate");
+        "video_level = excluded.video_level, audio_bitrate = excluded.audio_bitrate, art = excluded.art");
 };
 
-void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
+void Writer::put_item(const Pending& f, const media::MediaInfo& info, const std::optional<std::string>& art) {
     auto format = media::dlna_format(info);
     auto& s = upsert_item_;
     s.bind(1, f.parent_id).bind(2, std::string_view(f.path.native()));
@@ -477,6 +492,7 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     s.bind(24, info.track).bind(25, info.disc).bind(26, info.date).bind(27, generation_);
     auto known = [](int v) { return v >= 0 ? std::optional<std::int64_t>(v) : std::nullopt; };
     s.bind(28, known(info.video_profile)).bind(29, known(info.video_level)).bind(30, info.audio_bitrate);
+    s.bind(31, art);
     s.exec();
     dirty_ = true;
     changed(f.parent_id);
@@ -514,7 +530,9 @@ class ProbePool {
         while (!stop_.load()) {
             std::size_t i = next_.fetch_add(1);
             if (i >= files_.size()) break;
-            Probed p{&files_[i], media::probe(files_[i].path)};
+            Probed p{&files_[i], media::probe(files_[i].path), std::nullopt};
+            if (const auto* info = std::get_if<media::MediaInfo>(&p.result))
+                p.art = media::art_column(*info, files_[i].path);
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(p));
             ready_cv_.notify_one();
@@ -640,6 +658,7 @@ class Walk {
             progress_.set_current(folder.path.string());
             progress_.folders = summary_.folders;
             std::error_code ec;
+            covers_.try_emplace(folder.id);
             for (fs::directory_iterator it(folder.path, ec), end; !ec && it != end; it.increment(ec)) {
                 visit(it->path(), folder, stack);
             }
@@ -670,6 +689,10 @@ class Walk {
             const auto id = ensure_container(path, parent.id);
             if (descend) stack.push_back({path, id, true});
             return;
+        }
+        if (auto rank = media::cover_rank(name); rank && S_ISREG(st.st_mode)) {
+            auto& best = covers_[parent.id];
+            if (!best.first || *rank < *best.first) best = {rank, path.string()};
         }
         auto ext = to_lower(path.extension().native().substr(path.has_extension() ? 1 : 0));
         if (is_subtitle_extension(ext)) {
@@ -769,6 +792,9 @@ class Walk {
     std::vector<Pending> pending_;
 
   public:
+    /// Each walked folder's best cover file (rank, path), or none.
+    std::unordered_map<std::int64_t, std::pair<std::optional<int>, std::optional<std::string>>> covers_;
+
     struct SubtitleFile {
         fs::path path;
         std::int64_t parent_id;
@@ -780,7 +806,7 @@ class Walk {
 
 void record_probe(Writer& writer, const Probed& p, ScanSummary& summary) {
     if (const auto* info = std::get_if<media::MediaInfo>(&p.result)) {
-        writer.put_item(*p.file, *info);
+        writer.put_item(*p.file, *info, p.art);
         ++(p.file->existing_id ? summary.updated : summary.added);
         return;
     }
@@ -888,6 +914,10 @@ ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomi
     } else {
         const auto* walked = folders ? &walk.walked() : nullptr;
         writer.link_subtitles(walk.subtitles_, walked);
+        std::vector<std::pair<std::int64_t, std::optional<std::string>>> covers;
+        for (const auto& [folder, best] : walk.covers_)
+            covers.emplace_back(folder, best.second);
+        writer.set_folder_covers(covers);
         summary.removed = writer.finish(walked);
         summary.system_update_id = writer.system_update_id();
         summary.changed_containers = writer.changed_containers();

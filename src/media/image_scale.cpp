@@ -26,8 +26,9 @@ using av::Scaler;
 constexpr int kJpegQuality =
     3; // mjpeg qscale: 2 (best) … 31; 3 is visually lossless at a fraction of 2's size
 
-// The first picture of the file, decoded.
-Frame decode_first(const std::filesystem::path& image) {
+} // namespace
+
+Frame decode_picture(const std::filesystem::path& image) {
     AVFormatContext* raw = nullptr;
     if (avformat_open_input(&raw, image.c_str(), nullptr, nullptr) < 0) return nullptr;
     Input input(raw);
@@ -36,9 +37,10 @@ Frame decode_first(const std::filesystem::path& image) {
     const int stream = av_find_best_stream(input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
     if (stream < 0 || codec == nullptr) return nullptr;
     Codec dec(avcodec_alloc_context3(codec));
-    if (!dec || avcodec_parameters_to_context(dec.get(), input->streams[stream]->codecpar) < 0 ||
-        avcodec_open2(dec.get(), codec, nullptr) < 0)
+    if (!dec || avcodec_parameters_to_context(dec.get(), input->streams[stream]->codecpar) < 0)
         return nullptr;
+    dec->max_pixels = kMaxPicturePixels;
+    if (avcodec_open2(dec.get(), codec, nullptr) < 0) return nullptr;
     Packet packet(av_packet_alloc());
     Frame frame(av_frame_alloc());
     if (!packet || !frame) return nullptr;
@@ -53,6 +55,8 @@ Frame decode_first(const std::filesystem::path& image) {
     if (avcodec_receive_frame(dec.get(), frame.get()) == 0) return frame;
     return nullptr;
 }
+
+namespace {
 
 // The picture at width x height in the JPEG encoder's pixel format (full-range 4:2:0).
 Frame scale(const AVFrame& in, int width, int height) {
@@ -100,13 +104,18 @@ std::pair<int, int> fit_within(int width, int height, int max_width, int max_hei
     return {side(width), side(height)};
 }
 
-std::optional<std::string> scaled_jpeg(const std::filesystem::path& image, int max_width, int max_height) {
-    Frame decoded = decode_first(image);
-    if (!decoded || decoded->width <= 0 || decoded->height <= 0) return std::nullopt;
-    auto [width, height] = fit_within(decoded->width, decoded->height, max_width, max_height);
-    Frame scaled = scale(*decoded, width, height);
+std::optional<std::string> jpeg_of(const AVFrame& picture, int max_width, int max_height) {
+    if (picture.width <= 0 || picture.height <= 0) return std::nullopt;
+    auto [width, height] = fit_within(picture.width, picture.height, max_width, max_height);
+    Frame scaled = scale(picture, width, height);
     if (!scaled) return std::nullopt;
     return encode_jpeg(*scaled);
+}
+
+std::optional<std::string> scaled_jpeg(const std::filesystem::path& image, int max_width, int max_height) {
+    Frame decoded = decode_picture(image);
+    if (!decoded) return std::nullopt;
+    return jpeg_of(*decoded, max_width, max_height);
 }
 
 } // namespace hearth::media

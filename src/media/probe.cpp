@@ -1,5 +1,6 @@
 #include "hearth/media/probe.hpp"
 
+#include "hearth/media/art.hpp"
 #include "hearth/media/av.hpp"
 #include "hearth/util/strings.hpp"
 
@@ -86,6 +87,14 @@ void read_audio(const AVStream* s, MediaInfo& info) {
     info.audio_bitrate = positive(p->bit_rate);
 }
 
+// A cover picture the thumbnailer can use: JPEG or PNG, whole, not absurdly large.
+bool usable_picture(const AVStream* s) {
+    const AVPacket& pic = s->attached_pic;
+    if (pic.size <= 0 || pic.size > kMaxEmbeddedArtBytes || pic.data == nullptr) return false;
+    std::string_view bytes(reinterpret_cast<const char*>(pic.data), static_cast<std::size_t>(pic.size));
+    return picture_looks_whole(bytes);
+}
+
 } // namespace
 
 void quiet_libav() {
@@ -111,7 +120,10 @@ std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
     const AVStream* audio = nullptr;
     for (unsigned i = 0; i < ctx->nb_streams; ++i) {
         const AVStream* s = ctx->streams[i];
-        if ((s->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0) continue; // cover art, not the programme
+        if ((s->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0) { // cover art, not the programme
+            info.embedded_picture = info.embedded_picture || usable_picture(s);
+            continue;
+        }
         if (s->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && video == nullptr) video = s;
         if (s->codecpar->codec_type == AVMEDIA_TYPE_AUDIO && audio == nullptr) audio = s;
     }
@@ -131,6 +143,7 @@ std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
     if (ctx->duration != AV_NOPTS_VALUE && ctx->duration > 0 && info.kind != Kind::image) {
         info.duration_ms = ctx->duration / (AV_TIME_BASE / 1000);
     }
+    if (info.kind != Kind::audio) info.embedded_picture = false; // videos get a frame, photos themselves
     if (info.kind != Kind::image) info.bitrate = positive(ctx->bit_rate);
     read_tags(ctx->metadata, audio ? audio->metadata : nullptr, info);
     return info;

@@ -76,6 +76,8 @@ class App {
     /// After each pass of the live loop (full or of changed folders): log, event, tell systemd. On the live
     /// loop's thread.
     void scanned(const library::ScanSummary& summary, bool full);
+    /// After a full scan or one that removed files, on the live loop's thread.
+    void remove_stale_thumbnails();
     /// Stream limits for an audio/video GET. Pool threads.
     std::variant<std::shared_ptr<void>, http::Response>
     admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how,

@@ -2,6 +2,7 @@
 // DIDL-Lite (ContentDirectory:1 §2.8) for Browse results: the Filter, the SortCriteria whitelist and the
 // writer. Pure: no sockets, no database.
 #include "hearth/db/objects.hpp"
+#include "hearth/media/art.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/transcode/decision.hpp"
 
@@ -44,6 +45,8 @@ class DidlWriter {
     void add_res(const db::ObjectRow& o);
     void add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan);
     void add_subtitles(const db::ObjectRow& o);
+    void add_album_art(const db::ObjectRow& o);
+    void add_thumbnail_res(const db::ObjectRow& o);
     void element(std::string_view name, std::string_view value);
     void title(std::string_view value);
 
@@ -55,6 +58,19 @@ class DidlWriter {
 
 /// The URL path of an item's media: "/media/<id>.<ext>" (the extension helps renderers that look at it).
 std::string media_path(const db::ObjectRow& o);
+/// The URL path of an item's thumbnail, "/art/<id>.jpg" (JPEG_TN) or "/art/<id>/sm.jpg" (JPEG_SM), when the
+/// index says it has a picture (objects.art); nullopt otherwise. For an album container, pass one of its
+/// tracks.
+std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size = media::ArtSize::tn);
+
+/// What a request path under /art/ asks for: "/art/<id>", "/art/<id>.jpg" (JPEG_TN), "/art/<id>/sm.jpg"
+/// (JPEG_SM); nullopt for anything else. Pure.
+struct ArtRequest {
+    std::int64_t id = 0;
+    media::ArtSize size = media::ArtSize::tn;
+};
+std::optional<ArtRequest> parse_art_path(std::string_view path);
+
 /// The URL path of a sidecar subtitle: "/subtitle/<id>.<format>".
 std::string subtitle_path(const db::SubtitleRow& s);
 /// The URL path of an item converted for the asking renderer: "/media/<id>/play.ts", ".../play.mp3", or

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -49,6 +50,9 @@ struct ObjectRow {
     std::optional<std::string> container, video_codec, audio_codec;
     std::optional<std::int64_t> video_profile, video_level, audio_bitrate;
     std::optional<double> frame_rate;
+    /// Where the item's picture comes from (0007_art.sql): "embedded", "frame", "picture" or a cover
+    /// file's path; nullopt when it has none.
+    std::optional<std::string> art;
     /// Sidecar subtitles (filled by ContentDirectory for videos; not read with the row).
     std::vector<SubtitleRow> subtitles;
 };
@@ -96,6 +100,8 @@ class ObjectReader {
     std::optional<SubtitleRow> subtitle(std::int64_t id);
     /// Files and bytes per kind, and the number of folders (as kind "folders").
     std::vector<KindCount> library_counts();
+    /// The items whose index row names a picture source (objects.art).
+    std::set<std::int64_t> ids_with_art();
 
   private:
     Database db_;

@@ -1,6 +1,8 @@
 #pragma once
 // Pictures for renderers that cannot show the original: decoded with libavcodec, scaled down with swscale
 // (aspect kept) and encoded as a baseline JPEG. Any thread; each call owns its libav handles.
+#include "hearth/media/av.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -15,5 +17,14 @@ std::pair<int, int> fit_within(int width, int height, int max_width, int max_hei
 /// The picture at `image` (JPEG, PNG, GIF, BMP, WebP, TIFF…: whatever libavcodec decodes) as JPEG bytes,
 /// scaled by fit_within; nullopt when it cannot be read or decoded.
 std::optional<std::string> scaled_jpeg(const std::filesystem::path& image, int max_width, int max_height);
+
+/// Pictures with more pixels than this are not decoded (a bomb of a header must not take all memory).
+inline constexpr std::int64_t kMaxPicturePixels = 100'000'000;
+
+/// The first picture of a file, decoded; null when it cannot be read, decoded, or is too large.
+av::Frame decode_picture(const std::filesystem::path& image);
+
+/// A decoded picture as JPEG bytes, scaled down by fit_within; nullopt when it cannot be converted.
+std::optional<std::string> jpeg_of(const AVFrame& picture, int max_width, int max_height);
 
 } // namespace hearth::media

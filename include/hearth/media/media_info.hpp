@@ -23,6 +23,8 @@ struct MediaInfo {
     std::optional<std::int64_t> channels, sample_rate, bits_per_sample, audio_bitrate;
     std::optional<std::string> title, artist, album, album_artist, genre, date;
     std::optional<std::int64_t> track, disc;
+    /// Audio: the file holds a whole JPEG or PNG picture (cover art) no larger than kMaxEmbeddedArtBytes.
+    bool embedded_picture = false;
 };
 
 /// How an item is offered to renderers: MIME type, DLNA profile (PN) when the format has one, UPnP class.

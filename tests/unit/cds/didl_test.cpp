@@ -619,3 +619,92 @@ TEST(DidlSubtitles, SidecarSubtitlesAsResAndSamsungCaptionInfo) {
 
 } // namespace
 } // namespace hearth::cds
+
+namespace hearth::cds {
+namespace {
+
+// --- album art ---
+
+TEST(DidlArt, PathsAndTheirParsing) {
+    auto track = music_track();
+    EXPECT_FALSE(art_path(track)) << "no art recorded: none advertised";
+    track.art = "embedded";
+    EXPECT_EQ(art_path(track), "/art/12.jpg");
+    EXPECT_EQ(art_path(track, media::ArtSize::sm), "/art/12/sm.jpg");
+    auto folder = container();
+    folder.art = "frame";
+    EXPECT_FALSE(art_path(folder));
+
+    struct Case {
+        const char* path;
+        std::optional<std::int64_t> id;
+        media::ArtSize size;
+    };
+    for (const auto& c :
+         {Case{"/art/12", 12, media::ArtSize::tn}, Case{"/art/12.jpg", 12, media::ArtSize::tn},
+          Case{"/art/12/sm.jpg", 12, media::ArtSize::sm}, Case{"/art/", {}, {}}, Case{"/art/0", {}, {}},
+          Case{"/art/012", {}, {}}, Case{"/art/12.png", {}, {}}, Case{"/art/12/tn.png", {}, {}},
+          Case{"/art/-1", {}, {}}, Case{"/art/1x", {}, {}}, Case{"/art/99999999999999999999", {}, {}},
+          Case{"/media/12.jpg", {}, {}}, Case{"/art/12/sm.jpg/", {}, {}}}) {
+        auto parsed = parse_art_path(c.path);
+        ASSERT_EQ(parsed.has_value(), c.id.has_value()) << c.path;
+        if (!parsed) continue;
+        EXPECT_EQ(parsed->id, *c.id) << c.path;
+        EXPECT_EQ(parsed->size, c.size) << c.path;
+    }
+}
+
+constexpr const char* kThumbnailProtocol =
+    "http-get:*:image/jpeg:DLNA.ORG_PN=JPEG_TN;DLNA.ORG_OP=00;DLNA.ORG_CI=1;"
+    "DLNA.ORG_FLAGS=00f00000000000000000000000000000";
+
+TEST(DidlArt, ItemsWithArtCarryAlbumArtUriAndAThumbnailRes) {
+    auto track = music_track();
+    track.art = "/srv/Music/cover.jpg";
+    auto film = video();
+    film.art = "frame";
+    auto beach = photo();
+    beach.art = "picture";
+    auto didl = write(Filter("*"), {track, film, beach});
+    EXPECT_NE(didl->xml.find("xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\""), std::string::npos);
+    for (auto item : didl->root().children("item")) {
+        const std::string id = item.attribute("id").value();
+        auto art = item.child("upnp:albumArtURI");
+        ASSERT_TRUE(art) << id;
+        EXPECT_STREQ(art.attribute("dlna:profileID").value(), "JPEG_TN");
+        EXPECT_EQ(std::string(art.child_value()), kBase + "/art/" + id + ".jpg");
+        auto res = item.children("res");
+        auto count = std::distance(res.begin(), res.end());
+        ASSERT_EQ(count, 2) << id;
+        auto last = *std::next(res.begin());
+        EXPECT_STREQ(last.attribute("protocolInfo").value(), kThumbnailProtocol);
+        EXPECT_EQ(std::string(last.child_value()), kBase + "/art/" + id + ".jpg");
+        EXPECT_STRNE(res.begin()->attribute("protocolInfo").value(), kThumbnailProtocol)
+            << "the media itself stays the first res";
+    }
+}
+
+TEST(DidlArt, ItemsWithoutArtHaveNone) {
+    auto didl = write(Filter("*"), {music_track(), video(), photo(), container()});
+    EXPECT_EQ(didl->xml.find("albumArtURI"), std::string::npos) << didl->xml;
+    EXPECT_EQ(didl->xml.find("JPEG_TN"), std::string::npos) << didl->xml;
+}
+
+TEST(DidlArt, FilterDecides) {
+    auto track = music_track();
+    track.art = "embedded";
+    auto only_art = write(Filter("upnp:albumArtURI"), {track});
+    auto item = only_art->root().child("item");
+    EXPECT_TRUE(item.child("upnp:albumArtURI"));
+    EXPECT_FALSE(item.child("res"));
+    auto only_res = write(Filter("res"), {track});
+    item = only_res->root().child("item");
+    EXPECT_FALSE(item.child("upnp:albumArtURI"));
+    auto res = item.children("res");
+    EXPECT_EQ(std::distance(res.begin(), res.end()), 2);
+    auto neither = write(Filter("dc:title"), {track});
+    EXPECT_EQ(neither->xml.find("/art/"), std::string::npos) << neither->xml;
+}
+
+} // namespace
+} // namespace hearth::cds

@@ -146,3 +146,67 @@ TEST(ScanSummary, LineNamesEveryCount) {
 
 } // namespace
 } // namespace hearth::library
+
+namespace hearth::library {
+namespace {
+
+// A second of silence as a 16-bit mono WAV: real audio that libavformat probes, made without an encoder.
+std::string silent_wav() {
+    const std::uint32_t rate = 8000, samples = 8000, data_bytes = samples * 2;
+    std::string w = "RIFF";
+    auto u32 = [&](std::uint32_t v) {
+        for (int i = 0; i < 4; ++i)
+            w.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+    };
+    auto u16 = [&](std::uint16_t v) {
+        w.push_back(static_cast<char>(v & 0xFF));
+        w.push_back(static_cast<char>(v >> 8));
+    };
+    u32(36 + data_bytes);
+    w += "WAVEfmt ";
+    u32(16);
+    u16(1); // PCM
+    u16(1); // mono
+    u32(rate);
+    u32(rate * 2);
+    u16(2);
+    u16(16);
+    w += "data";
+    u32(data_bytes);
+    w.append(data_bytes, '\0');
+    return w;
+}
+
+TEST_F(ScannerTest, RecordsTheFoldersCoverForMusicAndFollowsItsChanges) {
+    media.write("Album/01.wav", silent_wav());
+    media.write("Bare/02.wav", silent_wav());
+    scan();
+    auto art_of = [&](const std::string& relpath) {
+        db::ObjectReader reader(state / "index.db");
+        auto s = reader.search("path = ?", {(media / relpath).string()}, "id", 0, -1);
+        EXPECT_EQ(s.size(), 1u) << relpath;
+        return s.empty() ? std::optional<std::string>("missing") : s[0].art;
+    };
+    EXPECT_EQ(art_of("Album/01.wav"), std::nullopt);
+    media.write("Album/Folder.JPG", "pretend picture");
+    auto again = scan();
+    EXPECT_EQ(again.unchanged, 2) << "a new cover must not make the music be probed again";
+    EXPECT_EQ(art_of("Album/01.wav"), (media / "Album/Folder.JPG").string());
+    media.write("Album/cover.png", "a better name");
+    scan();
+    EXPECT_EQ(art_of("Album/01.wav"), (media / "Album/cover.png").string());
+    fs::remove(media / "Album/cover.png");
+    fs::remove(media / "Album/Folder.JPG");
+    scan();
+    EXPECT_EQ(art_of("Album/01.wav"), std::nullopt);
+    EXPECT_EQ(art_of("Bare/02.wav"), std::nullopt);
+    // A new file in a folder with a cover gets it when first indexed.
+    media.write("Bare/front.jpg", "front");
+    media.write("Bare/03.wav", silent_wav());
+    scan();
+    EXPECT_EQ(art_of("Bare/03.wav"), (media / "Bare/front.jpg").string());
+    EXPECT_EQ(art_of("Bare/02.wav"), (media / "Bare/front.jpg").string());
+}
+
+} // namespace
+} // namespace hearth::library
