@@ -44,6 +44,7 @@ class DidlWriter {
     void add_res(const db::ObjectRow& o);
     void add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan);
     void add_subtitles(const db::ObjectRow& o);
+    void add_bookmark(std::int64_t seconds);
     void element(std::string_view name, std::string_view value);
     void title(std::string_view value);
 

@@ -48,6 +48,8 @@ struct ObjectRow {
     std::optional<double> frame_rate;
     /// Sidecar subtitles (filled by ContentDirectory for videos; not read with the row).
     std::vector<SubtitleRow> subtitles;
+    /// Where the asking device stopped playing it, in seconds (filled by ContentDirectory; not in the row).
+    std::optional<std::int64_t> bookmark;
 };
 
 /// The probe's view of an indexed item, rebuilt from its row (for decisions that need no new probe).
