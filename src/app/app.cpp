@@ -194,7 +194,7 @@ std::shared_ptr<const Live> App::make_live(const Config& config) const {
 std::unique_ptr<ssdp::Server> App::start_ssdp(const Config& config) {
     ssdp::Identity id{state_->identity.uuid,
                       "urn:schemas-upnp-org:device:MediaServer:1",
-                      {cds::kServiceType, cms::kServiceType},
+                      {cds::kServiceType, cms::kServiceType, cms::kRegistrarServiceType},
                       server_header(),
                       state_->identity.boot_id,
                       upnp::config_id_for(config.friendly_name)};
@@ -309,7 +309,10 @@ int App::run() {
             {"SinkProtocolInfo", ""},
             {"CurrentConnectionIDs", "0"}};
     });
+    state_->eventing.add_service("/event/X_MS_MediaReceiverRegistrar",
+                                 [] { return cms::MediaReceiverRegistrar::evented_state(); });
     state_->eventing.start();
+    state_->bookmarks.start();
 
     http::Server http(
         config_.port, [this](const http::Request& r) { return handle(r); },
@@ -355,6 +358,7 @@ int App::run() {
     state_->eventing.stop();
     state_->devices.stop();
     state_->descriptions.stop();
+    state_->bookmarks.stop();
     return 0;
 }
 

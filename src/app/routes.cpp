@@ -31,7 +31,7 @@ std::string content_type_for(std::string_view path) {
 
 } // namespace
 
-http::Response App::handle_control(const http::Request& request, const Live& live, bool restricted) {
+http::Response App::handle_control(const http::Request& request, const Live& live, const Visitor& visitor) {
     if (request.method != "POST")
         return http::Response::text(405, "Method not allowed\n").header("Allow", "POST");
     const upnp::ActionTable* table = nullptr;
@@ -42,12 +42,15 @@ http::Response App::handle_control(const http::Request& request, const Live& liv
     } else if (request.path == "/control/ConnectionManager") {
         table = &state_->connection_manager.actions();
         type = cms::kServiceType;
+    } else if (request.path == "/control/X_MS_MediaReceiverRegistrar") {
+        table = &state_->registrar.actions();
+        type = cms::kRegistrarServiceType;
     } else {
         return http::Response::text(404, "Not found\n");
     }
     upnp::RequestContext ctx{"http://" + net::to_string(request.local.sin_addr) + ":" +
                                  std::to_string(config_.port),
-                             restricted, &renderer_of(request, live)};
+                             visitor.restricted, &renderer_of(request, live), visitor.device_id};
     auto outcome = table->invoke(type, request.body, ctx);
     auto r =
         http::Response::text(outcome.http_status, std::move(outcome.body), "text/xml; charset=\"utf-8\"");
@@ -83,6 +86,7 @@ std::optional<http::Response> App::refuse_device(const http::Request& request, c
         drop.drop_connection = true;
         return drop;
     }
+    visitor.device_id = device.id;
     visitor.restricted = !state_->devices.may_browse(device.status);
     visitor.can_manage = device.status == devices::Status::approved;
     if (visitor.restricted && (request.path.starts_with("/media/") || request.path.starts_with("/devices/") ||
@@ -125,14 +129,18 @@ http::Response App::handle(const http::Request& request) {
     Visitor visitor;
     if (auto refusal = refuse_device(request, *live, visitor)) return std::move(*refusal);
     const auto& path = request.path;
-    if (auto converted = http::converted_object_id(path)) return serve_converted(request, *live, *converted);
+    if (auto converted = http::converted_object_id(path))
+        return serve_converted(request, *live, *converted, visitor.device_id);
     if (auto image = http::scaled_image_object_id(path)) return serve_scaled_image(request, *live, *image);
     if (path.starts_with("/media/")) {
-        return http::serve_media(request, state_->readers, [&](const db::ObjectRow& o, double start) {
-            return admit_stream(request, o, "direct", std::make_shared<std::atomic<double>>(start));
-        });
+        return http::serve_media(
+            request, state_->readers,
+            [&](const db::ObjectRow& o, double start) {
+                return admit_stream(request, o, "direct", std::make_shared<std::atomic<double>>(start));
+            },
+            playback_report(visitor.device_id));
     }
-    if (path.starts_with("/control/")) return handle_control(request, *live, visitor.restricted);
+    if (path.starts_with("/control/")) return handle_control(request, *live, visitor);
     if (path.starts_with("/devices/")) return device_action(request, visitor);
     if (path.starts_with("/event/")) return state_->eventing.handle(request);
     if (request.method != "GET" && request.method != "HEAD") {
@@ -299,8 +307,20 @@ const renderers::Profile& App::renderer_of(const http::Request& request, const L
         net::to_string(request.client.sin_addr));
 }
 
+http::PlaybackReport App::playback_report(std::int64_t device_id) {
+    return [this, device_id](const db::ObjectRow& object, const resume::Played& played) {
+        auto verdict = resume::after_stream(played);
+        if (verdict.change == resume::Change::none) return;
+        log::debug("'", object.title, "' for device ", device_id, ": played ", played.start, "-", played.end,
+                   " s of ", played.duration,
+                   verdict.change == resume::Change::set ? ", bookmarked" : ", finished");
+        state_->bookmarks.apply(object.id, device_id, verdict);
+    };
+}
+
 // GET/HEAD /media/<id>/play.ts|mp3: the item converted for the asking renderer, made while it is sent.
-http::Response App::serve_converted(const http::Request& request, const Live& live, std::int64_t id) {
+http::Response App::serve_converted(const http::Request& request, const Live& live, std::int64_t id,
+                                    std::int64_t device_id) {
     if (request.method != "GET" && request.method != "HEAD") {
         return http::Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
     }
@@ -316,9 +336,12 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
     if (plan.action == transcode::Action::direct) { // it plays the original after all: send that
         http::Request original = request;
         original.path = cds::media_path(*object);
-        return http::serve_media(original, state_->readers, [&](const db::ObjectRow& o, double start) {
-            return admit_stream(request, o, "direct", std::make_shared<std::atomic<double>>(start));
-        });
+        return http::serve_media(
+            original, state_->readers,
+            [&](const db::ObjectRow& o, double start) {
+                return admit_stream(request, o, "direct", std::make_shared<std::atomic<double>>(start));
+            },
+            playback_report(device_id));
     }
     std::optional<double> duration;
     if (object->duration_ms) duration = static_cast<double>(*object->duration_ms) / 1000;
@@ -356,10 +379,16 @@ http::Response App::serve_converted(const http::Request& request, const Live& li
     job.input = object->path;
     job.plan = plan;
     job.start_seconds = seek.start;
+    job.position = position;
     job.label =
         "'" + object->title + "' for " + profile.name + " (" + transcode::action_name(plan.action) + ")";
     log::info("converting ", job.label);
     r.stream = transcode::Job::start(std::move(job));
+    // It reached the natural end when the conversion ran out of input, unless the seek asked for an end.
+    r.on_end = [report = playback_report(device_id), row = *object, start = seek.start, to_end = !seek.end,
+                duration = duration.value_or(0), position](const http::Delivery& d) {
+        report(row, {start, position->load(), duration, d.complete && to_end});
+    };
     auto lease = std::get<std::shared_ptr<void>>(std::move(admitted));
     r.keep_alive = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(lease, slot);
     return r;

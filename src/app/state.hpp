@@ -7,6 +7,7 @@
 #include "hearth/app/app.hpp"
 #include "hearth/cds/content_directory.hpp"
 #include "hearth/cms/connection_manager.hpp"
+#include "hearth/cms/media_receiver_registrar.hpp"
 #include "hearth/config/config.hpp"
 #include "hearth/db/objects.hpp"
 #include "hearth/devices/registry.hpp"
@@ -17,6 +18,7 @@
 #include "hearth/net/refusals.hpp"
 #include "hearth/renderers/descriptions.hpp"
 #include "hearth/renderers/profile.hpp"
+#include "hearth/resume/bookmarks.hpp"
 #include "hearth/ssdp/server.hpp"
 #include "hearth/upnp/gena.hpp"
 
@@ -55,7 +57,7 @@ struct App::State {
         : identity(std::move(id)), readers(config.db_path), action_token(random_token()),
           devices(config.db_path, config.require_approval ? devices::Mode::approved : devices::Mode::open),
           streams({config.max_streams, config.max_streams_per_device, config.one_stream_per_title}),
-          thumbnails(thumbnail_dir(config)) {}
+          thumbnails(thumbnail_dir(config)), bookmarks(config.db_path) {}
 
     std::shared_ptr<const Live> live() const { return live_.load(); }
     void set_live(std::shared_ptr<const Live> next) { live_.store(std::move(next)); }
@@ -69,8 +71,10 @@ struct App::State {
     devices::Registry devices;
     devices::Streams streams;
     media::ThumbnailCache thumbnails;
-    cds::ContentDirectory content_directory{readers};
+    resume::Bookmarks bookmarks;
+    cds::ContentDirectory content_directory{readers, &bookmarks};
     cms::ConnectionManager connection_manager{readers};
+    cms::MediaReceiverRegistrar registrar;
     upnp::Eventing eventing;
     renderers::Descriptions descriptions;
     library::ScanProgress scan_progress;

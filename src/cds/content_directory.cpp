@@ -2,6 +2,7 @@
 
 #include "hearth/cds/didl.hpp"
 #include "hearth/cds/search.hpp"
+#include "hearth/resume/bookmarks.hpp"
 #include "hearth/util/strings.hpp"
 
 namespace hearth::cds {
@@ -16,7 +17,8 @@ std::int64_t object_id(const std::string& text) {
 
 } // namespace
 
-ContentDirectory::ContentDirectory(db::ReaderPool& readers) : readers_(readers) {
+ContentDirectory::ContentDirectory(db::ReaderPool& readers, resume::Bookmarks* bookmarks)
+    : readers_(readers), bookmarks_(bookmarks) {
     actions_.add("Browse", [this](const upnp::ActionCall& c, const upnp::RequestContext& ctx) {
         return browse(c, ctx);
     });
@@ -33,6 +35,35 @@ ContentDirectory::ContentDirectory(db::ReaderPool& readers) : readers_(readers) 
         auto reader = readers_.acquire();
         return upnp::OutArgs{{"Id", std::to_string(reader->system_update_id())}};
     });
+    // Samsung TVs say where playback stopped (CategoryType and RID are theirs; ObjectID and PosSecond
+    // matter).
+    actions_.add("X_SetBookmark", [this](const upnp::ActionCall& c, const upnp::RequestContext& ctx) {
+        return set_bookmark(c, ctx);
+    });
+}
+
+void ContentDirectory::complete(db::ObjectReader& reader, db::ObjectRow& object,
+                                const upnp::RequestContext& ctx) {
+    if (object.is_container) return;
+    if (object.upnp_class.starts_with("object.item.videoItem"))
+        object.subtitles = reader.subtitles_of(object.id);
+    if (bookmarks_) object.bookmark = bookmarks_->get(object.id, ctx.device_id);
+}
+
+upnp::OutArgs ContentDirectory::set_bookmark(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
+    const auto& id_text = call.str("ObjectID");
+    const auto position = call.uint("PosSecond");
+    auto reader = readers_.acquire();
+    if (ctx.restricted) throw upnp::UpnpException(upnp::errors::no_such_object());
+    auto object = reader->get(object_id(id_text));
+    if (!object || object->is_container || object->upnp_class.starts_with("object.item.imageItem"))
+        throw upnp::UpnpException(upnp::errors::no_such_object());
+    const double duration = object->duration_ms ? static_cast<double>(*object->duration_ms) / 1000 : 0;
+    if (duration > 0 && static_cast<double>(position) > duration + 1)
+        throw upnp::UpnpException(upnp::errors::invalid_args("PosSecond is past the end of the item"));
+    if (bookmarks_)
+        bookmarks_->apply(object->id, ctx.device_id, resume::after_set_bookmark(position, duration));
+    return {};
 }
 
 namespace {
@@ -125,8 +156,7 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
     std::int64_t returned = 0;
     std::int64_t total = 0;
     if (args.metadata) {
-        if (object->upnp_class.starts_with("object.item.videoItem"))
-            object->subtitles = reader->subtitles_of(id);
+        complete(*reader, *object, ctx);
         didl.add(*object);
         returned = total = 1;
     } else if (object->is_container) {
@@ -136,8 +166,7 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
                             ? reader->children_in_default_order(id, args.start, limit)
                             : reader->children(id, args.order_by, args.start, limit);
         for (auto& child : children) {
-            if (child.upnp_class.starts_with("object.item.videoItem"))
-                child.subtitles = reader->subtitles_of(child.id);
+            complete(*reader, child, ctx);
             didl.add(child);
         }
         returned = static_cast<std::int64_t>(children.size());
@@ -201,8 +230,7 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     auto found = reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit);
     DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
     for (auto& object : found) {
-        if (object.upnp_class.starts_with("object.item.videoItem"))
-            object.subtitles = reader->subtitles_of(object.id);
+        complete(*reader, object, ctx);
         didl.add(object);
     }
     const auto total = reader->count(args.where.sql, args.where.bindings);

@@ -2,6 +2,7 @@
 
 #include "hearth/library/subtitles.hpp"
 #include "hearth/media/media_info.hpp"
+#include "hearth/resume/bookmarks.hpp"
 #include "hearth/util/strings.hpp"
 
 #include <array>
@@ -185,6 +186,7 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         if (date) element("dc:date", *date);
     }
     add_album_art(o);
+    if (o.bookmark) add_bookmark(*o.bookmark);
     if (filter_.wants("res")) {
         auto plan = profile_ ? transcode::decide(db::media_info(o), *profile_) : transcode::Plan{};
         if (plan.action == transcode::Action::direct) {
@@ -196,6 +198,13 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         add_thumbnail_res(o);
     }
     out_.append("</item>");
+}
+
+// Where the asking device stopped: UPnP AV's lastPlaybackPosition, and the form Samsung TVs read (BM=).
+void DidlWriter::add_bookmark(std::int64_t seconds) {
+    if (filter_.wants("upnp:lastPlaybackPosition"))
+        element("upnp:lastPlaybackPosition", resume::playback_position(seconds));
+    if (filter_.wants("sec:dcmInfo")) element("sec:dcmInfo", "CREATIONDATE=0,BM=" + std::to_string(seconds));
 }
 
 void DidlWriter::add_res(const db::ObjectRow& o) {

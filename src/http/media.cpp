@@ -66,7 +66,16 @@ std::string transfer_mode(std::string_view requested, bool is_image) {
     return is_image ? "Interactive" : "Streaming";
 }
 
-Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit) {
+resume::Played played_bytes(std::uint64_t first, std::uint64_t length, std::uint64_t size, double duration,
+                            const Delivery& delivery) {
+    const std::uint64_t sent = delivery.complete ? length : std::min(length, delivery.bytes);
+    return {resume::seconds_at_byte(first, size, duration),
+            resume::seconds_at_byte(first + sent, size, duration), duration,
+            delivery.complete && first + length >= size};
+}
+
+Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit,
+                     PlaybackReport report) {
     if (request.method != "GET" && request.method != "HEAD") {
         return Response::text(405, "Method not allowed\n").header("Allow", "GET, HEAD");
     }
@@ -121,6 +130,17 @@ Response serve_media(const Request& request, db::ReaderPool& readers, const Stre
             return std::move(*refusal);
         }
         r.keep_alive = std::get<std::shared_ptr<void>>(std::move(admitted));
+        if (report) {
+            const bool partial = range.outcome == RangeOutcome::partial;
+            const std::uint64_t first = partial ? range.range.first : 0;
+            const std::uint64_t length = partial ? range.range.length() : size;
+            const double duration =
+                object->duration_ms ? static_cast<double>(*object->duration_ms) / 1000 : 0;
+            r.on_end = [report = std::move(report), row = *object, first, length, size,
+                        duration](const Delivery& delivery) {
+                report(row, played_bytes(first, length, size, duration, delivery));
+            };
+        }
     }
     switch (range.outcome) {
     case RangeOutcome::unsatisfiable:

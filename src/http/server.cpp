@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
+#include <linux/tcp.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdexcept>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -60,7 +63,21 @@ struct PendingRequest {
     std::string body;
     bool too_large = false;
     std::shared_ptr<void> keep_alive; // released when libmicrohttpd reports the request completed
+    std::function<void(const Delivery&)> on_end;
+    std::uint64_t acked_before = 0; // bytes the client had acknowledged on this connection before our answer
 };
+
+// Bytes the peer has acknowledged on this connection so far (Linux TCP_INFO), 0 when unknown. How much of
+// a response reached the client, which libmicrohttpd does not tell for a sendfile body.
+std::uint64_t bytes_acked(MHD_Connection* connection) {
+    const auto* fd_info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (fd_info == nullptr) return 0;
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    if (getsockopt(fd_info->connect_fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return 0;
+    if (len < offsetof(tcp_info, tcpi_bytes_acked) + sizeof info.tcpi_bytes_acked) return 0;
+    return info.tcpi_bytes_acked;
+}
 
 MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char* value) {
     auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(cls);
@@ -141,7 +158,11 @@ MHD_Result queue(MHD_Connection* connection, Response&& r, PendingRequest* pendi
         if (r.file) ::close(r.file->fd);
         return MHD_NO;
     }
-    if (pending != nullptr) pending->keep_alive = std::move(r.keep_alive);
+    if (pending != nullptr) {
+        pending->keep_alive = std::move(r.keep_alive);
+        pending->on_end = std::move(r.on_end);
+        if (pending->on_end) pending->acked_before = bytes_acked(connection);
+    }
     MHD_Response* response = nullptr;
     if (r.unknown_length && !r.stream) {
         response = MHD_create_response_from_callback(
@@ -229,8 +250,19 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
     }
 }
 
-void on_completed(void*, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode) {
-    delete static_cast<PendingRequest*>(*con_cls);
+void on_completed(void*, MHD_Connection* connection, void** con_cls, MHD_RequestTerminationCode code) {
+    auto* pending = static_cast<PendingRequest*>(*con_cls);
+    if (pending != nullptr && pending->on_end) {
+        const std::uint64_t acked = bytes_acked(connection);
+        Delivery delivery{code == MHD_REQUEST_TERMINATED_COMPLETED_OK,
+                          acked > pending->acked_before ? acked - pending->acked_before : 0};
+        try {
+            pending->on_end(delivery);
+        } catch (const std::exception& e) {
+            log::error("after a response: ", e.what());
+        }
+    }
+    delete pending;
     *con_cls = nullptr;
 }
 

@@ -53,7 +53,28 @@ void StreamBuffer::detach() {
     space_.notify_all();
 }
 
-Job::Job(JobRequest request) : request_(std::move(request)), buffer_(kBufferBytes) {}
+Job::Job(JobRequest request)
+    : request_(std::move(request)), delivered_(std::move(request_.position)), buffer_(kBufferBytes) {
+    request_.position = std::make_shared<std::atomic<double>>(request_.start_seconds);
+}
+
+void Job::mark_written(std::size_t size) {
+    std::lock_guard lock(marks_mutex_);
+    written_ += size;
+    marks_.emplace_back(written_, request_.position->load());
+}
+
+long Job::read(char* buf, std::size_t max, const Parking& parking) {
+    const long n = buffer_.read(buf, max, parking);
+    if (n <= 0 || !delivered_) return n;
+    std::lock_guard lock(marks_mutex_);
+    read_ += static_cast<std::uint64_t>(n);
+    while (!marks_.empty() && marks_.front().first <= read_) {
+        delivered_->store(marks_.front().second);
+        marks_.pop_front();
+    }
+    return n;
+}
 
 std::shared_ptr<Job> Job::start(JobRequest request) {
     std::shared_ptr<Job> job(new Job(std::move(request)));
@@ -72,7 +93,10 @@ int Job::running() {
 }
 
 void Job::run() {
-    auto sink = [this](const std::uint8_t* data, std::size_t size) { return buffer_.write(data, size); };
+    auto sink = [this](const std::uint8_t* data, std::size_t size) {
+        mark_written(size); // before the bytes can be read, so that no read overtakes its mark
+        return buffer_.write(data, size);
+    };
     auto cancelled = [this] { return buffer_.detached(); };
     std::string error;
     try {

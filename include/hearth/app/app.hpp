@@ -3,6 +3,7 @@
 // Threads: run() on the main thread; HTTP pool threads call handle(); the scanner and SSDP have their own.
 #include "hearth/config/config.hpp"
 #include "hearth/db/objects.hpp"
+#include "hearth/http/media.hpp"
 #include "hearth/http/server.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/status/status_json.hpp"
@@ -48,14 +49,15 @@ class App {
   private:
     struct State;
     http::Response handle(const http::Request& request);
-    http::Response handle_control(const http::Request& request, const Live& live, bool restricted);
     /// The household boundary at accept time (HTTP) or receipt (SSDP). Any thread.
     bool admit_connection(in_addr client, std::string_view what);
     /// What the boundary decided about the client of one request.
     struct Visitor {
         bool restricted = false; ///< waiting for approval: sees only a note
         bool can_manage = false; ///< may approve and block devices (the host itself or an approved device)
+        std::int64_t device_id = -1; ///< in the devices registry; -1 for the host itself
     };
+    http::Response handle_control(const http::Request& request, const Live& live, const Visitor& visitor);
     /// The boundary per request: Host check, device record, blocked/pending devices. Pool threads.
     std::optional<http::Response> refuse_device(const http::Request& request, const Live& live,
                                                 Visitor& visitor);
@@ -63,7 +65,10 @@ class App {
     http::Response serve_art(const http::Request& request, const Visitor& visitor);
     http::Response serve_subtitle(const http::Request& request, const Visitor& visitor);
     status::Snapshot snapshot(const Live& live, bool can_manage);
-    http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id);
+    http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id,
+                                   std::int64_t device_id);
+    /// Turns where a device's stream of an item ended into its resume bookmark. Pool threads.
+    http::PlaybackReport playback_report(std::int64_t device_id);
     http::Response serve_scaled_image(const http::Request& request, const Live& live, std::int64_t id);
     const renderers::Profile& renderer_of(const http::Request& request, const Live& live) const;
     /// One of the --max-transcodes slots, held while a conversion runs; nullptr when all are taken.

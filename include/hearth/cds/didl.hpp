@@ -47,6 +47,7 @@ class DidlWriter {
     void add_subtitles(const db::ObjectRow& o);
     void add_album_art(const db::ObjectRow& o);
     void add_thumbnail_res(const db::ObjectRow& o);
+    void add_bookmark(std::int64_t seconds);
     void element(std::string_view name, std::string_view value);
     void title(std::string_view value);
 

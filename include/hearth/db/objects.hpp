@@ -55,6 +55,8 @@ struct ObjectRow {
     std::optional<std::string> art;
     /// Sidecar subtitles (filled by ContentDirectory for videos; not read with the row).
     std::vector<SubtitleRow> subtitles;
+    /// Where the asking device stopped playing it, in seconds (filled by ContentDirectory; not in the row).
+    std::optional<std::int64_t> bookmark;
 };
 
 /// The probe's view of an indexed item, rebuilt from its row (for decisions that need no new probe).

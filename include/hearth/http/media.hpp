@@ -3,6 +3,7 @@
 // Runs on HTTP pool threads.
 #include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
+#include "hearth/resume/bookmarks.hpp"
 
 #include <functional>
 #include <memory>
@@ -30,6 +31,16 @@ std::string transfer_mode(std::string_view requested, bool is_image);
 using StreamAdmission =
     std::function<std::variant<std::shared_ptr<void>, Response>(const db::ObjectRow&, double start_seconds)>;
 
-Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit);
+/// Told, when an audio/video stream has ended, what part of the item it delivered (for resume bookmarks).
+using PlaybackReport = std::function<void(const db::ObjectRow&, const resume::Played&)>;
+
+/// report may be empty.
+Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit,
+                     PlaybackReport report = {});
+
+/// The part of a file a direct stream delivered: the bytes [first, first + length) were sent, of which
+/// the client acknowledged `delivery.bytes` (all of them when the response completed).
+resume::Played played_bytes(std::uint64_t first, std::uint64_t length, std::uint64_t size, double duration,
+                            const Delivery& delivery);
 
 } // namespace hearth::http

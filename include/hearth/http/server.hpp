@@ -56,6 +56,12 @@ class StreamSource {
     virtual void detach() = 0;
 };
 
+/// How a response ended, told to the code that made it (Response::on_end).
+struct Delivery {
+    bool complete = false; ///< every byte was handed to the network (not cut short by the client or an error)
+    std::uint64_t bytes = 0; ///< of this response, headers included, that the client's TCP acknowledged
+};
+
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
@@ -66,6 +72,9 @@ struct Response {
     std::shared_ptr<StreamSource> stream;
     /// Kept until the response is fully sent or the client has gone (e.g. a stream slot).
     std::shared_ptr<void> keep_alive;
+    /// Called once, on a pool thread, when the response is fully sent or the client has gone (before
+    /// keep_alive is released). Must not throw.
+    std::function<void(const Delivery&)> on_end;
     /// Close the connection without answering (refusals that must not reveal a server).
     bool drop_connection = false;
     /// The answer to a HEAD whose GET streams: no Content-Length, like the GET.

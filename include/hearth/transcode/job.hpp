@@ -25,7 +25,8 @@ struct JobRequest {
     double start_seconds = 0; ///< time seek into the input
     std::string label;        ///< for log lines ("'Title' for Samsung TV")
     std::string preset = "veryfast";
-    /// Updated with how far the output has got (seconds into the item), for the status page; may be null.
+    /// Updated with how far the output the client has read goes (seconds into the item), for the status
+    /// page and resume bookmarks; may be null. (The pipeline itself runs ahead by up to the buffer.)
     std::shared_ptr<std::atomic<double>> position;
 };
 
@@ -62,9 +63,7 @@ class Job : public http::StreamSource {
     Job(const Job&) = delete;
     Job& operator=(const Job&) = delete;
 
-    long read(char* buf, std::size_t max, const Parking& parking) override {
-        return buffer_.read(buf, max, parking);
-    }
+    long read(char* buf, std::size_t max, const Parking& parking) override;
     void detach() override { buffer_.detach(); }
 
     /// Jobs whose thread is still running (for tests and the status page). Any thread.
@@ -74,7 +73,15 @@ class Job : public http::StreamSource {
     explicit Job(JobRequest request);
     void run();
 
-    JobRequest request_;
+    /// Writer: the output up to this byte carries media up to this time (the pipeline's position now).
+    void mark_written(std::size_t size);
+
+    JobRequest request_; // its position is the pipeline's own; delivered_ is the one handed in
+    std::shared_ptr<std::atomic<double>> delivered_;
+    std::mutex marks_mutex_;                             // guards marks_, written_, read_
+    std::deque<std::pair<std::uint64_t, double>> marks_; // (output bytes written, position) not yet read
+    std::uint64_t written_ = 0;
+    std::uint64_t read_ = 0;
     StreamBuffer buffer_;
     std::thread thread_;
 };

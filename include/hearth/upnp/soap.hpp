@@ -76,6 +76,8 @@ struct RequestContext {
     bool restricted = false;
     /// The asking renderer (for what its items offer); nullptr: every item offers its original.
     const renderers::Profile* profile = nullptr;
+    /// The asking device's id in the devices registry (its bookmarks); -1 for the host itself.
+    std::int64_t device_id = -1;
 };
 
 /// The response envelope; argument values are XML-escaped here.

@@ -706,5 +706,27 @@ TEST(DidlArt, FilterDecides) {
     EXPECT_EQ(neither->xml.find("/art/"), std::string::npos) << neither->xml;
 }
 
+TEST(DidlWriterBookmark, ShowsBothFormsUnlessFilteredOut) {
+    db::ObjectRow film;
+    film.id = 30;
+    film.parent_id = 5;
+    film.is_container = false;
+    film.title = "Film";
+    film.upnp_class = "object.item.videoItem";
+    film.path = "/srv/Film.mkv";
+    film.bookmark = 3723;
+    auto all = write(Filter("*"), {film});
+    auto item = all->root().child("item");
+    EXPECT_STREQ(item.child_value("upnp:lastPlaybackPosition"), "1:02:03") << all->xml;
+    EXPECT_STREQ(item.child_value("sec:dcmInfo"), "CREATIONDATE=0,BM=3723");
+    auto none = write(Filter("dc:title,res"), {film});
+    EXPECT_FALSE(none->root().child("item").child("upnp:lastPlaybackPosition"));
+    EXPECT_FALSE(none->root().child("item").child("sec:dcmInfo"));
+    film.bookmark.reset();
+    auto unmarked = write(Filter("*"), {film});
+    EXPECT_FALSE(unmarked->root().child("item").child("upnp:lastPlaybackPosition"));
+    EXPECT_FALSE(unmarked->root().child("item").child("sec:dcmInfo"));
+}
+
 } // namespace
 } // namespace hearth::cds

@@ -94,3 +94,34 @@ TEST(ScaledImageObjectId, ParsesOnlyTheImageVariant) {
 
 } // namespace
 } // namespace hearth::http
+
+namespace hearth::http {
+namespace {
+
+TEST(PlayedBytes, AnInterruptedStreamEndsWhereTheClientGot) {
+    // 60 s in 6000 bytes: 100 bytes a second. A stream from byte 1000 whose client acknowledged 2500 bytes.
+    auto p = played_bytes(1000, 5000, 6000, 60, Delivery{false, 2500});
+    EXPECT_DOUBLE_EQ(p.start, 10);
+    EXPECT_DOUBLE_EQ(p.end, 35);
+    EXPECT_DOUBLE_EQ(p.duration, 60);
+    EXPECT_FALSE(p.reached_end);
+}
+
+TEST(PlayedBytes, AcknowledgedBytesNeverReachPastTheRange) {
+    // Headers count in the acknowledged bytes; the range still bounds the end.
+    auto p = played_bytes(0, 3000, 6000, 60, Delivery{false, 3300});
+    EXPECT_DOUBLE_EQ(p.end, 30);
+    EXPECT_FALSE(p.reached_end);
+}
+
+TEST(PlayedBytes, ACompletedRangeToTheEndOfTheFileReachedTheEnd) {
+    auto whole = played_bytes(0, 6000, 6000, 60, Delivery{true, 0});
+    EXPECT_DOUBLE_EQ(whole.end, 60);
+    EXPECT_TRUE(whole.reached_end);
+    auto middle = played_bytes(0, 3000, 6000, 60, Delivery{true, 3200});
+    EXPECT_DOUBLE_EQ(middle.end, 30);
+    EXPECT_FALSE(middle.reached_end); // a range that stops before the end of the file
+}
+
+} // namespace
+} // namespace hearth::http
