@@ -7,7 +7,8 @@
 #   OUTDIR/Video/Show NN/Season NN/Show NN S..E...mp4|.mkv
 #   OUTDIR/Video/Movies/Movie NNNN.mp4|.mkv
 #   OUTDIR/Photos/IMG_NNNNN.jpg                          (one flat folder, hundreds of files)
-#   OUTDIR/Stream/big.mkv                                 (only with --big-mib M > 0: an M MiB Matroska file (dms ignores .ts: /etc/mime.types says Qt translation))
+#   OUTDIR/Stream/big.mp4                                 (only with --big-mib M > 0: an M MiB H.264/AAC MP4,
+#                                                        a format every server sends as it is; dms ignores .ts))
 #
 # A handful of real short encodes are made once with the ffmpeg CLI (cached in OUTDIR/.src), then
 # replicated under distinct names; MP3 and FLAC copies get distinct title/artist/album/track tags
@@ -118,11 +119,12 @@ done
 if (( BIG_MIB > 0 )); then
   mkdir -p "$OUT/Stream"
   want=$(( BIG_MIB * 1024 * 1024 ))
-  have=$(stat -c %s "$OUT/Stream/big.mkv" 2>/dev/null || echo 0)
+  have=$(stat -c %s "$OUT/Stream/big.mp4" 2>/dev/null || echo 0)
   if (( have < want * 95 / 100 )); then
-    echo "make_corpus: building $BIG_MIB MiB Stream/big.mkv" >&2
+    echo "make_corpus: building $BIG_MIB MiB Stream/big.mp4" >&2
     # loop the 10 s segment with continuous timestamps (a remux, no encode), stopping at M MiB
-    ff -stream_loop -1 -i "$SRC/segment.ts" -c copy -fs "$want" -f matroska "$OUT/Stream/big.mkv"
+    rm -f "$OUT/Stream/big.ts" "$OUT/Stream/big.mkv"  # the earlier formats of this file
+    ff -stream_loop -1 -i "$SRC/segment.ts" -c copy -fs "$want" -movflags +faststart -f mp4 "$OUT/Stream/big.mp4"
   fi
 fi
 find "$OUT" -path "$OUT/.src" -prune -o -type f -print | wc -l | sed 's/^/make_corpus: files (incl. Stream\/): /' >&2

@@ -455,6 +455,9 @@ def one_run(srv: Server, nfiles: int, conns: int, duration: int, do_stream: bool
                 r["stream_mibps"] = statistics.median(ok) if ok else None
                 r["stream_code"] = runs[-1]["code"]
                 gib = sum(x["bytes"] for x in runs) / 2**30
+                size = os.path.getsize(os.path.join(srv.corpus, "Stream", "big.mp4"))
+                if any(abs(x["bytes"] - size) > size // 100 for x in runs):
+                    srv.notes.append(f"the stream was not the file as it is ({runs[-1]['bytes']} bytes of {size})")
                 r["stream_cpu_per_gib"] = cpu / gib if gib > 0 else None
             else:
                 srv.notes.append("big stream item not found by Browse")
