@@ -63,8 +63,11 @@ struct Known {
     std::int64_t mtime;
 };
 
+// A file found by the walk, waiting to be probed. The whole list is held until the probe pool has read it,
+// so the path is a plain string: an fs::path also holds its parsed components (a list allocation of
+// ~450 bytes for a path six folders deep), which at 20,000 new files was ~9 MiB of the scan's peak memory.
 struct Pending {
-    fs::path path;
+    std::string path;
     std::int64_t parent_id;
     std::int64_t size;
     std::int64_t mtime;
@@ -182,7 +185,7 @@ class Writer {
     }
 
     void put_skipped(const Pending& f, const std::string& reason) {
-        put_skipped_.bind(1, std::string_view(f.path.native())).bind(2, f.size).bind(3, f.mtime);
+        put_skipped_.bind(1, std::string_view(f.path)).bind(2, f.size).bind(3, f.mtime);
         put_skipped_.bind(4, std::string_view(reason)).bind(5, generation_).exec();
         tick();
     }
@@ -283,8 +286,8 @@ class Writer {
 void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     auto format = media::dlna_format(info);
     auto& s = upsert_item_;
-    s.bind(1, f.parent_id).bind(2, std::string_view(f.path.native()));
-    s.bind(3, info.title ? *info.title : title_for(f.path.stem()));
+    s.bind(1, f.parent_id).bind(2, std::string_view(f.path));
+    s.bind(3, info.title ? *info.title : title_for(fs::path(f.path).stem()));
     s.bind(4, std::string_view(format.upnp_class)).bind(5, f.size).bind(6, f.mtime);
     s.bind(7, std::string_view(format.mime))
         .bind(8, format.profile)
@@ -457,7 +460,7 @@ class Walk {
     }
 
     void visit_media(const fs::path& path, std::int64_t parent_id, const struct stat& st) {
-        Pending f{path,
+        Pending f{path.native(),
                   parent_id,
                   static_cast<std::int64_t>(st.st_size),
                   static_cast<std::int64_t>(st.st_mtime),
@@ -484,7 +487,7 @@ class Walk {
     }
 
     void record_skip(const Pending& f, const std::string& reason) {
-        log::warning("skipping ", f.path.string(), ": ", reason);
+        log::warning("skipping ", f.path, ": ", reason);
         ++summary_.skipped[reason_group(reason)];
         writer_.put_skipped(f, reason);
     }
@@ -515,7 +518,7 @@ void record_probe(Writer& writer, const Probed& p, ScanSummary& summary) {
         return;
     }
     const auto& reason = std::get<media::ProbeError>(p.result).reason;
-    log::warning("skipping ", p.file->path.string(), ": ", reason);
+    log::warning("skipping ", p.file->path, ": ", reason);
     ++summary.skipped[reason_group(reason)];
     writer.put_skipped(*p.file, reason);
 }
@@ -558,7 +561,8 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) 
             ++done;
             record_probe(writer, *probed, summary);
             p.probed = static_cast<std::int64_t>(done);
-            p.set_current(probed->file->path.parent_path().string());
+            const auto& path = probed->file->path;
+            p.set_current(path.substr(0, path.rfind('/')));
             p.seconds = elapsed();
             if (Clock::now() - last_report > std::chrono::seconds(2)) {
                 log_progress(done, pending.size(), start);
