@@ -463,6 +463,9 @@ def one_run(srv: Server, nfiles: int, conns: int, duration: int, do_stream: bool
                 srv.notes.append("big stream item not found by Browse")
         r["serve_hwm_kib"] = proc_status_kib(srv.pid, "VmHWM")
         r.update({"serve_" + k: v for k, v in smaps_kib(srv.pid).items()})
+    except Exception as e:  # keep the figures measured before the step that failed
+        log(f"  {srv.name} failed: {e}")
+        r["error"] = f"{type(e).__name__}: {e}"
     finally:
         srv.stop()
     return r
@@ -527,6 +530,9 @@ def scaling_run(srv: Server, big: int, conns: int, duration: int, reps: int, tim
             r[f"{name}_responses"] = sum(x.get("responses", 0) for x in runs)
         if r.get("small_p99") and r.get("big_p99") is not None:
             r["p99_ratio"] = r["big_p99"] / r["small_p99"]
+    except Exception as e:  # keep the figures measured before the step that failed
+        log(f"  {srv.name} failed: {e}")
+        r["error"] = f"{type(e).__name__}: {e}"
     finally:
         srv.stop()
     return r

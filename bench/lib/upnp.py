@@ -165,7 +165,11 @@ def walk(cd: ContentDirectory, max_requests: int = 4000, max_seconds: float = 12
             truncated = True
             break
         oid, depth = queue.pop(0)
-        entries, total = browse_all(cd, oid)
+        try:
+            entries, total = browse_all(cd, oid)
+        except (OSError, TimeoutError):  # a Browse that takes longer than its timeout ends the walk
+            truncated = True
+            break
         requests += 1 + len(entries) // 500
         for e in entries:
             if e.kind == "container":
