@@ -61,6 +61,7 @@ struct Known {
     std::int64_t parent_id;
     std::int64_t size;
     std::int64_t mtime;
+    bool seen = false; // found unchanged by this pass (kept in memory: no write for an unchanged row)
 };
 
 // A file found by the walk, waiting to be probed. The whole list is held until the probe pool has read it,
@@ -135,11 +136,6 @@ class Writer {
         tick();
     }
 
-    void mark_seen(std::int64_t id) {
-        mark_seen_.bind(1, generation_).bind(2, id).exec();
-        tick();
-    }
-
     void mark_skipped_seen(const std::string& path) {
         mark_skipped_seen_.bind(1, generation_).bind(2, std::string_view(path)).exec();
         tick();
@@ -190,15 +186,30 @@ class Writer {
         tick();
     }
 
-    /// Removes what this pass did not see, recounts children, bumps SystemUpdateID when anything changed.
-    std::int64_t finish() {
-        auto removed_stmt = db_.prepare("DELETE FROM objects WHERE seen < ?");
-        removed_stmt.bind(1, generation_).exec();
-        std::int64_t removed = db_.changes();
+    /// Removes what this pass did not see (`unseen`: the rows it loaded and neither found unchanged nor
+    /// rewrote; a row this pass wrote, or one kept under an unreadable media folder, has this generation),
+    /// recounts children, bumps SystemUpdateID when anything changed. Unchanged rows are not written at
+    /// all: marking each one seen rewrote every page of the table on every rescan, most of the CPU and all
+    /// of the I/O of restarting on an unchanged library.
+    std::int64_t finish(const std::vector<std::int64_t>& unseen) {
+        std::int64_t removed = 0;
+        if (!unseen.empty()) {
+            auto count = [this] {
+                auto s = db_.prepare("SELECT COUNT(*) FROM objects");
+                return s.step() ? s.int64(0) : 0;
+            };
+            const std::int64_t before = count();
+            auto remove = db_.prepare("DELETE FROM objects WHERE id = ? AND seen < ?");
+            for (auto id : unseen)
+                remove.bind(1, id).bind(2, generation_).exec();
+            removed = before - count(); // with the children a folder's removal took along
+        }
         db_.prepare("DELETE FROM skipped WHERE seen < ?").bind(1, generation_).exec();
+        // Only the counts that differ are written (none, when nothing changed).
         db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
                  "objects.id) "
-                 "WHERE is_container = 1");
+                 "WHERE is_container = 1 AND child_count IS NOT "
+                 "(SELECT COUNT(*) FROM objects c WHERE c.parent_id = objects.id)");
         if (dirty_ || removed > 0 || has_unplaced()) {
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
             db::place_objects(db_);
@@ -252,7 +263,6 @@ class Writer {
         db_.prepare("INSERT INTO objects(parent_id, is_container, path, title, upnp_class, seen) "
                     "VALUES(?, 1, ?, ?, 'object.container.storageFolder', ?)");
     db::Statement move_container_ = db_.prepare("UPDATE objects SET parent_id = ?, seen = ? WHERE id = ?");
-    db::Statement mark_seen_ = db_.prepare("UPDATE objects SET seen = ? WHERE id = ?");
     db::Statement mark_skipped_seen_ = db_.prepare("UPDATE skipped SET seen = ? WHERE path = ?");
     db::Statement put_skipped_ = db_.prepare(
         "INSERT INTO skipped(path, size, mtime, reason, seen) VALUES(?, ?, ?, ?, ?) ON CONFLICT(path) DO "
@@ -389,6 +399,15 @@ class Walk {
         return std::move(pending_);
     }
 
+    /// The rows loaded at the start that this pass neither found unchanged nor rewrote.
+    std::vector<std::int64_t> unseen() const {
+        std::vector<std::int64_t> out;
+        for (const auto& [path, known] : objects_) {
+            if (!known.seen) out.push_back(known.id);
+        }
+        return out;
+    }
+
   private:
     bool inside_roots(const fs::path& canonical) const {
         for (const auto& root : roots_) {
@@ -405,7 +424,7 @@ class Walk {
         if (it->second.parent_id != parent_id)
             writer_.move_container(it->second.id, parent_id);
         else
-            writer_.mark_seen(it->second.id);
+            it->second.seen = true;
         return it->second.id;
     }
 
@@ -482,7 +501,7 @@ class Walk {
             if (it->second.size == f.size && it->second.mtime == f.mtime &&
                 it->second.parent_id == parent_id) {
                 ++summary_.unchanged;
-                writer_.mark_seen(it->second.id);
+                it->second.seen = true;
                 return;
             }
         }
@@ -577,7 +596,7 @@ ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) 
         writer.flush(); // keep what was done; the next scan picks up the rest
     } else {
         writer.link_subtitles(walk.subtitles_);
-        summary.removed = writer.finish();
+        summary.removed = writer.finish(walk.unseen());
     }
     summary.seconds = elapsed();
     p.seconds = summary.seconds;
