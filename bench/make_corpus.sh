@@ -46,12 +46,16 @@ if (( SCALING > 0 )); then
     rm -rf "$OUT/Small" "$OUT/Big"
     ff -f lavfi -i testsrc=size=320x240:rate=1:duration=1 -frames:v 1 -q:v 6 "$SRC/small.jpg"
     python3 - "$SRC/small.jpg" "$OUT" "$SCALING" <<'PY'
-import os, sys
+import os, shutil, sys
 src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+PER = 50000  # ext4 allows 65,000 links to one inode: a copy of the picture per 50,000
 for name, count in (("Small", 50), ("Big", n)):
     os.makedirs(f"{out}/{name}")
     for i in range(count):
-        os.link(src, f"{out}/{name}/IMG_{i:06d}.jpg")
+        k = i // PER
+        if i % PER == 0 and k > 0:
+            shutil.copyfile(src, f"{src}.{k}")
+        os.link(f"{src}.{k}" if k else src, f"{out}/{name}/IMG_{i:06d}.jpg")
 PY
     echo "scaling $SCALING" > "$OUT/done"
   fi

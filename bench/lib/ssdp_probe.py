@@ -24,8 +24,9 @@ def _ssdp_port_bound() -> bool:
         return any(line.split()[1].endswith(":076C") for line in f)
 
 
-def _search(host: str, mx: int | None) -> bytes:
-    lines = ["M-SEARCH * HTTP/1.1", f"HOST: {host}:1900", 'MAN: "ssdp:discover"', "ST: upnp:rootdevice"]
+def _search(mx: int | None) -> bytes:
+    # HOST is the multicast group even for a unicast search: libupnp (Gerbera) drops a search with any other
+    lines = ["M-SEARCH * HTTP/1.1", f"HOST: {GROUP[0]}:1900", 'MAN: "ssdp:discover"', "ST: upnp:rootdevice"]
     if mx is not None:
         lines.append(f"MX: {mx}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -56,7 +57,7 @@ class FirstAnswer:
         return self
 
     def _run(self):
-        uni_msg, multi_msg = _search(self.addr, 1), _search(GROUP[0], 1)
+        uni_msg = multi_msg = _search(1)
         socks = {self.uni: "unicast", self.multi: "multicast (MX 1)"}
         next_send = self.t0
         try:

@@ -149,7 +149,7 @@ class Walk:
     items: dict  # key -> Entry (one per unique item)
 
 
-def walk(cd: ContentDirectory, max_requests: int = 4000, max_seconds: float = 120.0) -> Walk:
+def walk(cd: ContentDirectory, max_requests: int = 30000, max_seconds: float = 120.0) -> Walk:
     """Breadth-first walk of the whole tree from "0", bounded in requests and time.
 
     Servers present the same file in several views (folders, artists, albums...) as references
