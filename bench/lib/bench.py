@@ -114,6 +114,18 @@ def smaps_kib(pid: int) -> dict:
     return out
 
 
+def save_smaps(pid: int, path: str):
+    """A copy of /proc/PID/smaps, for lib/smaps_diff.py (what is resident, mapping by mapping)."""
+    try:
+        with open(f"/proc/{pid}/smaps") as src:
+            text = src.read()
+    except OSError:  # gone: keep the last copy
+        return
+    with open(path + ".tmp", "w") as dst:
+        dst.write(text)
+    os.replace(path + ".tmp", path)
+
+
 def path_bytes(*paths) -> int:
     total = 0
     for p in paths:
@@ -228,6 +240,7 @@ class Hearth(Server):
         res = dict(wall=wall, cpu=proc_cpu(self.pid), rss_kib=proc_status_kib(self.pid, "VmHWM"),
                    db_bytes=path_bytes(self.db, self.db + "-wal", self.db + "-shm"))
         res.update(smaps_kib(self.pid))
+        save_smaps(self.pid, os.path.join(self.rundir, "smaps-after-scan"))
         self.note_ssdp(res, "ssdp_cold_s", probe)
         self.notes.append("scan summary (last rep): " + line.split("scan finished:", 1)[-1].strip())
         if not upnp.wait_http(self.desc_url, 30):
@@ -287,6 +300,7 @@ class MiniDLNA(Server):
                 n += 1
                 if n % 10 == 0:  # what is resident in the scanner, now and then (for the notes)
                     child_smaps = smaps_kib(child) or child_smaps
+                    save_smaps(child, os.path.join(self.rundir, "smaps-scanner"))
                 if time.monotonic() - t0 > timeout:
                     raise RuntimeError(f"minidlnad: scan still running after {timeout:.0f}s")
             t_exit = time.monotonic()
@@ -302,6 +316,7 @@ class MiniDLNA(Server):
         res = dict(wall=wall, cpu=proc_cpu(self.pid), rss_kib=max(child_hwm, proc_status_kib(self.pid, "VmHWM")),
                    db_bytes=path_bytes(self.dbdir))
         res.update({"scanner_" + k: v for k, v in child_smaps.items()})
+        save_smaps(self.pid, os.path.join(self.rundir, "smaps-after-scan"))
         self.note_ssdp(res, "ssdp_cold_s", probe)
         if not upnp.wait_http(self.desc_url, 10):
             raise RuntimeError("minidlna: rootDesc.xml not reachable")
