@@ -521,7 +521,13 @@ def run_wrk_random(cd: upnp.ContentDirectory, object_id: str, children: int, con
     if not m:
         return {}
     r, b, p50, p99, rps = m.groups()
-    return dict(responses=int(r), bad=int(b), p50=int(p50) / 1e3, p99=int(p99) / 1e3, rps=float(rps))
+    t = re.search(r"Socket errors: connect \d+, read \d+, write \d+, timeout (\d+)", out)
+    timeouts = int(t.group(1)) if t else 0
+    res = dict(responses=int(r), bad=int(b), timeouts=timeouts, rps=float(rps),
+               p50=int(p50) / 1e3, p99=int(p99) / 1e3)
+    if timeouts:  # wrk keeps no latency for a request that timed out (5 s): its percentiles would lie
+        res["p50"] = res["p99"] = None
+    return res
 
 
 def scaling_run(srv: Server, big: int, conns: int, duration: int, reps: int, timeout: float) -> dict:
@@ -542,6 +548,7 @@ def scaling_run(srv: Server, big: int, conns: int, duration: int, reps: int, tim
                 vals = [x[k] for x in runs if x.get(k) is not None]
                 r[f"{name}_{k}"] = statistics.median(vals) if vals else None
             r[f"{name}_bad"] = sum(x.get("bad", 0) for x in runs)
+            r[f"{name}_timeouts"] = sum(x.get("timeouts", 0) for x in runs)
             r[f"{name}_responses"] = sum(x.get("responses", 0) for x in runs)
         if r.get("small_p99") and r.get("big_p99") is not None:
             r["p99_ratio"] = r["big_p99"] / r["small_p99"]
@@ -593,6 +600,8 @@ SCALING_ROWS = [
     ("big_p99", "Browse {big}-item folder, random StartingIndex: p99 (ms)", "{:.2f}", "low", "median"),
     ("big_rps", "Browse {big}-item folder: requests/s (c={conns})", "{:.0f}", "high", "median"),
     ("p99_ratio", "p99 {big}-item / 50-item (target <= 2)", "{:.2f}", "low", "median"),
+    ("small_timeouts", "Requests timed out (5 s), 50-item folder", "{:.0f}", None, "sum"),
+    ("big_timeouts", "Requests timed out (5 s), {big}-item folder", "{:.0f}", None, "sum"),
     ("small_bad", "Bad responses (not 50 items), 50-item folder", "{:.0f}", None, "sum"),
     ("big_bad", "Bad responses (not 50 items), {big}-item folder", "{:.0f}", None, "sum"),
 ]
