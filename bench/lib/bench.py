@@ -525,7 +525,7 @@ def run_wrk_random(cd: upnp.ContentDirectory, object_id: str, children: int, con
     timeouts = int(t.group(1)) if t else 0
     res = dict(responses=int(r), bad=int(b), timeouts=timeouts, rps=float(rps),
                p50=int(p50) / 1e3, p99=int(p99) / 1e3)
-    if timeouts:  # wrk keeps no latency for a request that timed out (5 s): its percentiles would lie
+    if timeouts or res["responses"] == 0:  # wrk keeps no latency for a timed-out request: its percentiles lie
         res["p50"] = res["p99"] = None
     return res
 
