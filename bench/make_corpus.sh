@@ -7,22 +7,29 @@
 #   OUTDIR/Video/Show NN/Season NN/Show NN S..E...mp4|.mkv
 #   OUTDIR/Video/Movies/Movie NNNN.mp4|.mkv
 #   OUTDIR/Photos/IMG_NNNNN.jpg                          (one flat folder, hundreds of files)
-#   OUTDIR/Stream/big.ts                                 (only with --big-mib M > 0: an M MiB MPEG-TS)
+#   OUTDIR/Stream/big.mp4                                 (only with --big-mib M > 0: an M MiB H.264/AAC MP4,
+#                                                        a format every server sends as it is; dms ignores .ts))
 #
 # A handful of real short encodes are made once with the ffmpeg CLI (cached in OUTDIR/.src), then
 # replicated under distinct names; MP3 and FLAC copies get distinct title/artist/album/track tags
 # written by lib/retag.py (pure byte surgery, no re-encode), so the whole thing takes seconds.
 # Files in Stream/ are not counted in N.
+#
+# make_corpus.sh OUTDIR --scaling N: the Browse scaling corpus instead, OUTDIR/Small/ with 50 and
+# OUTDIR/Big/ with N photos: hard links to one small JPEG (each a file of its own to the servers; the
+# point is the size of the folder, not the content), so 100,000 of them take seconds and no space.
 set -euo pipefail
 
-usage() { echo "usage: $0 OUTDIR [N] [--big-mib M]" >&2; exit 2; }
+usage() { echo "usage: $0 OUTDIR [N] [--big-mib M] | $0 OUTDIR --scaling N" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 OUT=$1; shift
 N=2000
 BIG_MIB=0
+SCALING=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --big-mib) BIG_MIB=$2; shift 2 ;;
+    --scaling) SCALING=$2; shift 2 ;;
     [0-9]*) N=$1; shift ;;
     *) usage ;;
   esac
@@ -32,6 +39,28 @@ SRC=$OUT/.src
 mkdir -p "$SRC"
 
 ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
+
+if (( SCALING > 0 )); then
+  if [[ $(cat "$OUT/done" 2>/dev/null) != "scaling $SCALING" ]]; then
+    echo "make_corpus: scaling corpus, 50 + $SCALING photos (hard links) into $OUT" >&2
+    rm -rf "$OUT/Small" "$OUT/Big"
+    ff -f lavfi -i testsrc=size=320x240:rate=1:duration=1 -frames:v 1 -q:v 6 "$SRC/small.jpg"
+    python3 - "$SRC/small.jpg" "$OUT" "$SCALING" <<'PY'
+import os, shutil, sys
+src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+PER = 50000  # ext4 allows 65,000 links to one inode: a copy of the picture per 50,000
+for name, count in (("Small", 50), ("Big", n)):
+    os.makedirs(f"{out}/{name}")
+    for i in range(count):
+        k = i // PER
+        if i % PER == 0 and k > 0:
+            shutil.copyfile(src, f"{src}.{k}")
+        os.link(f"{src}.{k}" if k else src, f"{out}/{name}/IMG_{i:06d}.jpg")
+PY
+    echo "scaling $SCALING" > "$OUT/done"
+  fi
+  exit 0
+fi
 
 # --- 1. The seed encodes (made once) -------------------------------------------------------------
 SEED_VERSION=2  # bump when the seed recipes below change
@@ -94,11 +123,12 @@ done
 if (( BIG_MIB > 0 )); then
   mkdir -p "$OUT/Stream"
   want=$(( BIG_MIB * 1024 * 1024 ))
-  have=$(stat -c %s "$OUT/Stream/big.ts" 2>/dev/null || echo 0)
+  have=$(stat -c %s "$OUT/Stream/big.mp4" 2>/dev/null || echo 0)
   if (( have < want * 95 / 100 )); then
-    echo "make_corpus: building $BIG_MIB MiB Stream/big.ts" >&2
+    echo "make_corpus: building $BIG_MIB MiB Stream/big.mp4" >&2
     # loop the 10 s segment with continuous timestamps (a remux, no encode), stopping at M MiB
-    ff -stream_loop -1 -i "$SRC/segment.ts" -c copy -fs "$want" -f mpegts "$OUT/Stream/big.ts"
+    rm -f "$OUT/Stream/big.ts" "$OUT/Stream/big.mkv"  # the earlier formats of this file
+    ff -stream_loop -1 -i "$SRC/segment.ts" -c copy -fs "$want" -movflags +faststart -f mp4 "$OUT/Stream/big.mp4"
   fi
 fi
 find "$OUT" -path "$OUT/.src" -prune -o -type f -print | wc -l | sed 's/^/make_corpus: files (incl. Stream\/): /' >&2

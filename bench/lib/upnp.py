@@ -149,7 +149,7 @@ class Walk:
     items: dict  # key -> Entry (one per unique item)
 
 
-def walk(cd: ContentDirectory, max_requests: int = 4000, max_seconds: float = 120.0) -> Walk:
+def walk(cd: ContentDirectory, max_requests: int = 30000, max_seconds: float = 120.0) -> Walk:
     """Breadth-first walk of the whole tree from "0", bounded in requests and time.
 
     Servers present the same file in several views (folders, artists, albums...) as references
@@ -165,7 +165,11 @@ def walk(cd: ContentDirectory, max_requests: int = 4000, max_seconds: float = 12
             truncated = True
             break
         oid, depth = queue.pop(0)
-        entries, total = browse_all(cd, oid)
+        try:
+            entries, total = browse_all(cd, oid)
+        except (OSError, TimeoutError):  # a Browse that takes longer than its timeout ends the walk
+            truncated = True
+            break
         requests += 1 + len(entries) // 500
         for e in entries:
             if e.kind == "container":

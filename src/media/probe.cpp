@@ -95,6 +95,25 @@ bool usable_picture(const AVStream* s) {
     return picture_looks_whole(bytes);
 }
 
+// The demuxer a file of this extension almost always needs, named so that libav gives it the same name as
+// when it guesses (the DLNA profile rules compare those names). Guessing runs every one of ~350 demuxers'
+// probe functions on the file's first bytes: CPU on every file, and it pages in code from all over
+// libavformat and its dependencies (libopenmpt's probe alone is ~1 MiB), which then counts in the
+// server's resident memory. A file that the named demuxer cannot read is probed again the usual way.
+const AVInputFormat* likely_format(const std::string& ext) {
+    static const std::pair<const char*, const char*> table[] = {
+        {"mp3", "mp3"},   {"flac", "flac"},    {"mp4", "mp4"},    {"m4a", "mp4"},     {"m4v", "mp4"},
+        {"mov", "mp4"},   {"mkv", "matroska"}, {"jpg", "image2"}, {"jpeg", "image2"}, {"png", "image2"},
+        {"ts", "mpegts"}, {"ogg", "ogg"},      {"wav", "wav"},    {"avi", "avi"},
+    };
+    for (const auto& [e, name] : table) {
+        if (ext == e) return av_find_input_format(name);
+    }
+    return nullptr;
+}
+
+std::variant<MediaInfo, ProbeError> probe_as(const std::filesystem::path& file, const AVInputFormat* format);
+
 } // namespace
 
 void quiet_libav() {
@@ -102,12 +121,24 @@ void quiet_libav() {
 }
 
 std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
+    const auto* format =
+        likely_format(to_lower(file.extension().string().substr(file.extension().empty() ? 0 : 1)));
+    if (format != nullptr) {
+        auto info = probe_as(file, format);
+        if (std::holds_alternative<MediaInfo>(info)) return info;
+    }
+    return probe_as(file, nullptr);
+}
+
+namespace {
+
+std::variant<MediaInfo, ProbeError> probe_as(const std::filesystem::path& file, const AVInputFormat* format) {
     AVFormatContext* raw = avformat_alloc_context();
     // Enough to read the stream parameters of any sane file; the defaults (5 MB, 5 s) decode far more than
     // an index needs and cost time and memory on every file.
     raw->probesize = 1 << 20;
     raw->max_analyze_duration = AV_TIME_BASE;
-    int rc = avformat_open_input(&raw, file.c_str(), nullptr, nullptr);
+    int rc = avformat_open_input(&raw, file.c_str(), format, nullptr);
     if (rc < 0) return ProbeError{"not readable as media: " + av_error_text(rc)};
     FormatContext ctx(raw);
     rc = avformat_find_stream_info(ctx.get(), nullptr);
@@ -149,4 +180,5 @@ std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
     return info;
 }
 
+} // namespace
 } // namespace hearth::media
