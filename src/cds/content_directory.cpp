@@ -1,21 +1,11 @@
 #include "hearth/cds/content_directory.hpp"
 
 #include "hearth/cds/didl.hpp"
+#include "hearth/cds/object_ids.hpp"
 #include "hearth/cds/search.hpp"
 #include "hearth/util/strings.hpp"
 
 namespace hearth::cds {
-namespace {
-
-std::int64_t object_id(const std::string& text) {
-    auto id = parse_uint(trim(text));
-    if (!id || *id > static_cast<std::uint64_t>(INT64_MAX))
-        throw upnp::UpnpException(upnp::errors::no_such_object());
-    return static_cast<std::int64_t>(*id);
-}
-
-} // namespace
-
 ContentDirectory::ContentDirectory(db::ReaderPool& readers) : readers_(readers) {
     actions_.add("Browse", [this](const upnp::ActionCall& c, const upnp::RequestContext& ctx) {
         return browse(c, ctx);
@@ -114,36 +104,143 @@ upnp::OutArgs browse_restricted(const BrowseArgs& args, std::int64_t update_id) 
 
 } // namespace
 
+namespace {
+
+struct Page {
+    std::int64_t returned = 0;
+    std::int64_t total = 0;
+};
+
+// RequestedCount 0 means "all"; SQLite's LIMIT -1 is unbounded.
+std::int64_t limit_of(const BrowseArgs& args) {
+    return args.count == 0 ? -1 : args.count;
+}
+
+db::ViewRow folders_view(std::int64_t shared_folders) {
+    return {0,
+            std::string(kFoldersId),
+            std::string(kRootId),
+            "Folders",
+            "object.container.storageFolder",
+            {},
+            shared_folders,
+            false};
+}
+
+// The root's children: the views that have content (Video, Music, Pictures), then the folder tree.
+std::vector<db::ViewRow> top_containers(db::ObjectReader& reader) {
+    auto tops = reader.view_children(kRootId, 0, -1);
+    if (auto folders = reader.folder_count(); folders > 0) tops.push_back(folders_view(folders));
+    return tops;
+}
+
+Page browse_root(db::ObjectReader& reader, const BrowseArgs& args, DidlWriter& didl) {
+    const auto tops = top_containers(reader);
+    const auto total = static_cast<std::int64_t>(tops.size());
+    if (args.metadata) {
+        didl.add_view(
+            {0, std::string(kRootId), "-1", "root", "object.container.storageFolder", {}, total, false});
+        return {1, 1};
+    }
+    const auto end = args.count == 0 ? total : std::min(total, args.start + args.count);
+    for (auto i = args.start; i < end; ++i)
+        didl.add_view(tops[static_cast<std::size_t>(i)]);
+    return {std::max<std::int64_t>(0, end - args.start), total};
+}
+
+void add_object(db::ObjectReader& reader, DidlWriter& didl, db::ObjectRow& object,
+                std::string_view view = {}) {
+    if (object.upnp_class.starts_with("object.item.videoItem"))
+        object.subtitles = reader.subtitles_of(object.id);
+    view.empty() ? didl.add(object) : didl.add_in_view(object, view);
+}
+
+// The folder tree: a real object, or (id 0) the shared folders under Folders.
+Page browse_folders(db::ObjectReader& reader, std::int64_t id, const BrowseArgs& args, DidlWriter& didl) {
+    auto object = reader.get(id);
+    if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
+    if (args.metadata) {
+        if (id == db::kRootId) {
+            didl.add_view(folders_view(object->child_count));
+        } else {
+            add_object(reader, didl, *object);
+        }
+        return {1, 1};
+    }
+    if (!object->is_container) return {};
+    auto children = args.order_by == db::kDefaultOrder
+                        ? reader.children_in_default_order(id, args.start, limit_of(args))
+                        : reader.children(id, args.order_by, args.start, limit_of(args));
+    for (auto& child : children)
+        add_object(reader, didl, child);
+    return {static_cast<std::int64_t>(children.size()), object->child_count};
+}
+
+// An object shown in a view: "<view>/<object id>", valid only while the view holds it.
+Page browse_view_item(db::ObjectReader& reader, const ObjectRef& ref, const BrowseArgs& args,
+                      DidlWriter& didl) {
+    auto view = ref.item_of ? reader.view(*ref.item_of) : std::nullopt;
+    if (!view || !view->has_items || !reader.view_holds(view->id, ref.object))
+        throw upnp::UpnpException(upnp::errors::no_such_object());
+    auto object = reader.get(ref.object);
+    if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
+    if (!args.metadata) return {};
+    add_object(reader, didl, *object, view->key);
+    return {1, 1};
+}
+
+Page browse_view(db::ObjectReader& reader, const ObjectRef& ref, const BrowseArgs& args, DidlWriter& didl) {
+    auto view = reader.view(ref.key);
+    if (!view) return browse_view_item(reader, ref, args, didl);
+    if (args.metadata) {
+        didl.add_view(*view);
+        return {1, 1};
+    }
+    std::int64_t returned = 0;
+    if (view->has_items) {
+        for (auto& item : reader.view_items(view->id, args.order_by, args.start, limit_of(args))) {
+            add_object(reader, didl, item, view->key);
+            ++returned;
+        }
+    } else {
+        for (const auto& child : reader.view_children(view->key, args.start, limit_of(args))) {
+            didl.add_view(child);
+            ++returned;
+        }
+    }
+    return {returned, view->child_count};
+}
+
+ObjectRef parse_id(std::string_view id) {
+    auto ref = parse_object_id(id);
+    if (!ref) throw upnp::UpnpException(upnp::errors::no_such_object());
+    return *ref;
+}
+
+} // namespace
+
 upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
     const auto args = browse_args(call, ctx.profile);
     auto reader = readers_.acquire();
     if (ctx.restricted) return browse_restricted(args, reader->system_update_id());
-    const std::int64_t id = object_id(args.object_id);
-    auto object = reader->get(id);
-    if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
+    const auto ref = parse_id(args.object_id);
     DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
-    std::int64_t returned = 0;
-    std::int64_t total = 0;
-    if (args.metadata) {
-        if (object->upnp_class.starts_with("object.item.videoItem"))
-            object->subtitles = reader->subtitles_of(id);
-        didl.add(*object);
-        returned = total = 1;
-    } else if (object->is_container) {
-        // RequestedCount 0 means "all"; SQLite's LIMIT -1 is unbounded.
-        const std::int64_t limit = args.count == 0 ? -1 : args.count;
-        auto children = args.order_by == db::kDefaultOrder
-                            ? reader->children_in_default_order(id, args.start, limit)
-                            : reader->children(id, args.order_by, args.start, limit);
-        for (auto& child : children) {
-            if (child.upnp_class.starts_with("object.item.videoItem"))
-                child.subtitles = reader->subtitles_of(child.id);
-            didl.add(child);
-        }
-        returned = static_cast<std::int64_t>(children.size());
-        total = object->child_count;
+    Page page;
+    switch (ref.kind) {
+    case ObjectRef::Kind::root:
+        page = browse_root(*reader, args, didl);
+        break;
+    case ObjectRef::Kind::folders:
+        page = browse_folders(*reader, db::kRootId, args, didl);
+        break;
+    case ObjectRef::Kind::object:
+        page = browse_folders(*reader, ref.object, args, didl);
+        break;
+    case ObjectRef::Kind::view:
+        page = browse_view(*reader, ref, args, didl);
+        break;
     }
-    return browse_answer(didl.finish(), returned, total, reader->system_update_id());
+    return browse_answer(didl.finish(), page.returned, page.total, reader->system_update_id());
 }
 
 namespace {
@@ -186,6 +283,23 @@ void scope_to(search::SqlWhere& where, const db::ObjectRow& container) {
     where.sql = sql + "(" + where.sql + ")";
 }
 
+// Confines the criteria to what a view container shows (anywhere below it).
+void scope_to_view(search::SqlWhere& where, const db::ViewRow& view) {
+    where.sql = std::string("is_container = 0 AND ") + db::kInViewSql + " AND (" + where.sql + ")";
+    where.bindings.insert(where.bindings.begin(), view.key);
+}
+
+void scope_to(db::ObjectReader& reader, search::SqlWhere& where, const ObjectRef& ref) {
+    if (ref.kind == ObjectRef::Kind::view) {
+        auto view = reader.view(ref.key);
+        if (!view) throw upnp::UpnpException(upnp::errors::no_such_object());
+        return scope_to_view(where, *view);
+    }
+    auto container = reader.get(ref.kind == ObjectRef::Kind::object ? ref.object : db::kRootId);
+    if (!container || !container->is_container) throw upnp::UpnpException(upnp::errors::no_such_object());
+    scope_to(where, *container);
+}
+
 } // namespace
 
 upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
@@ -194,9 +308,7 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     if (ctx.restricted)
         return browse_answer(DidlWriter(args.filter, ctx.base_url, ctx.profile).finish(), 0, 0,
                              reader->system_update_id());
-    auto container = reader->get(object_id(args.container));
-    if (!container || !container->is_container) throw upnp::UpnpException(upnp::errors::no_such_object());
-    scope_to(args.where, *container);
+    scope_to(*reader, args.where, parse_id(args.container));
     const std::int64_t limit = args.count == 0 ? -1 : args.count;
     auto found = reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit);
     DidlWriter didl(args.filter, ctx.base_url, ctx.profile);

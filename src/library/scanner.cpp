@@ -4,6 +4,7 @@
 #include "hearth/db/objects.hpp"
 #include "hearth/db/sqlite.hpp"
 #include "hearth/library/subtitles.hpp"
+#include "hearth/library/views.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
@@ -200,6 +201,7 @@ class Writer {
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
             db::place_objects(db_);
         }
+        if (dirty_ || removed > 0 || !views_current(db_)) rebuild_views(db_);
         set_setting("scan_generation", generation_);
         if (dirty_ || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);
         tx_->commit();
@@ -261,10 +263,11 @@ class Writer {
         "container, duration_ms, bitrate, video_codec, width, height, frame_rate, audio_codec, channels, "
         "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen, "
         "video_profile, "
-        "video_level, audio_bitrate) "
+        "video_level, audio_bitrate, added_at) "
         "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
         "?20, ?21, "
-        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) ON CONFLICT(path) DO UPDATE SET parent_id = "
+        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, unixepoch()) ON CONFLICT(path) DO UPDATE SET parent_id "
+        "= "
         "excluded.parent_id, "
         "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = "
         "excluded.mtime, "

@@ -262,6 +262,7 @@ class DidlObject:
     genre: str = None
     track: int = -1
     date: str = None
+    ref_id: str = None  # an item shown in a view (music/album/…): the id of the real object
     resources: list = field(default_factory=list)
 
 
@@ -315,6 +316,7 @@ def _didl_object(obj, raw_res):
     item.genre = obj.get_genre()
     item.track = obj.get_track_number()
     item.date = obj.get_date()
+    item.ref_id = obj.get_ref_id() or None
     raws = raw_res.get(item.id, [])
     for index, res in enumerate(obj.get_resources()):
         info = res.get_protocol_info()
