@@ -5,6 +5,7 @@
 #include "hearth/db/sqlite.hpp"
 #include "hearth/library/subtitles.hpp"
 #include "hearth/library/views.hpp"
+#include "hearth/media/exif.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
@@ -310,6 +311,14 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info) {
     tick();
 }
 
+// FFmpeg reports no Exif: a JPEG's date taken comes from its APP1 segment (Pictures by date, dc:date).
+void add_date_taken(Probed& p) {
+    auto* info = std::get_if<media::MediaInfo>(&p.result);
+    if (!info || info->kind != media::Kind::image || (info->extension != "jpg" && info->extension != "jpeg"))
+        return;
+    if (auto date = media::exif_date_of_file(p.file->path)) info->date = *date;
+}
+
 // Probes pending files on several threads; results are handed back to the scanner thread in order of
 // completion.
 class ProbePool {
@@ -342,6 +351,7 @@ class ProbePool {
             std::size_t i = next_.fetch_add(1);
             if (i >= files_.size()) break;
             Probed p{&files_[i], media::probe(files_[i].path)};
+            add_date_taken(p);
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(p));
             ready_cv_.notify_one();

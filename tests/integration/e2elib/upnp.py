@@ -224,6 +224,16 @@ class MediaServerClient:
         return BrowseResult(out["Result"], out["NumberReturned"], out["TotalMatches"],
                             out["UpdateID"], parse_didl(out["Result"]))
 
+    def search(self, container_id, criteria, start=0, count=0, filter_="*", sort=""):
+        """One Search call → BrowseResult."""
+        out = self.call(self.cds, "Search",
+                        [("ContainerID", container_id), ("SearchCriteria", criteria), ("Filter", filter_),
+                         ("StartingIndex", start), ("RequestedCount", count), ("SortCriteria", sort)],
+                        [("Result", GObject.TYPE_STRING), ("NumberReturned", GObject.TYPE_UINT),
+                         ("TotalMatches", GObject.TYPE_UINT), ("UpdateID", GObject.TYPE_UINT)])
+        return BrowseResult(out["Result"], out["NumberReturned"], out["TotalMatches"],
+                            out["UpdateID"], parse_didl(out["Result"]))
+
     def get_protocol_info(self):
         return self.call(self.cms, "GetProtocolInfo", [],
                          [("Source", GObject.TYPE_STRING), ("Sink", GObject.TYPE_STRING)])
