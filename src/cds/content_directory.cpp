@@ -43,6 +43,11 @@ std::string_view sort_criteria(const upnp::ActionCall& call, const renderers::Pr
     return sort_text ? std::string_view(*sort_text) : std::string_view{};
 }
 
+// The id as Hearth names it: Xbox 360 and Windows Media Player ask for numbered well-known containers.
+std::string_view client_id(std::string_view id, const renderers::Profile* profile) {
+    return profile && profile->ms_container_ids ? ms_container(id) : id;
+}
+
 BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* profile) {
     const auto& flag = call.str("BrowseFlag");
     const bool metadata = flag == "BrowseMetadata";
@@ -50,7 +55,7 @@ BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* p
         throw upnp::UpnpException(
             upnp::errors::invalid_args("BrowseFlag must be BrowseMetadata or BrowseDirectChildren"));
     }
-    std::string id(trim(call.str("ObjectID")));
+    std::string id(trim(client_id(call.str("ObjectID"), profile)));
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
     const auto count = static_cast<std::int64_t>(call.uint("RequestedCount"));
     const auto* filter_text = call.find("Filter");
@@ -255,7 +260,7 @@ struct SearchArgs {
 };
 
 SearchArgs search_args(const upnp::ActionCall& call, const renderers::Profile* profile) {
-    std::string container(trim(call.str("ContainerID")));
+    std::string container(trim(client_id(call.str("ContainerID"), profile)));
     auto where = search::criteria_sql(call.str("SearchCriteria"));
     if (auto* error = std::get_if<upnp::UpnpError>(&where)) throw upnp::UpnpException(*error);
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
@@ -300,6 +305,27 @@ void scope_to(db::ObjectReader& reader, search::SqlWhere& where, const ObjectRef
     scope_to(where, *container);
 }
 
+// A view of containers (albums, artists, genres) searched for containers: view containers are not rows of
+// the objects table the criteria run on, so the answer is the view's containers (Xbox 360 lists albums by
+// searching "7" for object.container.album.musicAlbum).
+std::optional<db::ViewRow> containers_view(db::ObjectReader& reader, const ObjectRef& ref,
+                                           const search::SqlWhere& where) {
+    if (ref.kind != ObjectRef::Kind::view || !where.mentions_containers) return std::nullopt;
+    auto view = reader.view(ref.key);
+    if (!view || view->has_items) return std::nullopt;
+    return view;
+}
+
+upnp::OutArgs search_containers(db::ObjectReader& reader, const db::ViewRow& view, const SearchArgs& args,
+                                const upnp::RequestContext& ctx) {
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    const auto children = reader.view_children(view.key, args.start, args.count == 0 ? -1 : args.count);
+    for (const auto& child : children)
+        didl.add_view(child);
+    return browse_answer(didl.finish(), static_cast<std::int64_t>(children.size()), view.child_count,
+                         reader.system_update_id());
+}
+
 } // namespace
 
 upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
@@ -308,7 +334,10 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     if (ctx.restricted)
         return browse_answer(DidlWriter(args.filter, ctx.base_url, ctx.profile).finish(), 0, 0,
                              reader->system_update_id());
-    scope_to(*reader, args.where, parse_id(args.container));
+    const auto ref = parse_id(args.container);
+    if (auto view = containers_view(*reader, ref, args.where))
+        return search_containers(*reader, *view, args, ctx);
+    scope_to(*reader, args.where, ref);
     const std::int64_t limit = args.count == 0 ? -1 : args.count;
     auto found = reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit);
     DidlWriter didl(args.filter, ctx.base_url, ctx.profile);

@@ -46,6 +46,20 @@ std::optional<ObjectRef> parse_object_id(std::string_view id) {
     return ref;
 }
 
+std::string_view ms_container(std::string_view id) {
+    // Xbox 360 searches "7" for albums, "6" for artists…; it browses "15" and "16" for folders of videos and
+    // pictures. Playlists ("F") have no view here.
+    static constexpr std::pair<std::string_view, std::string_view> kWellKnown[] = {
+        {"4", "music/tracks"}, {"5", "music/genres"}, {"6", "music/artists"},  {"7", "music/albums"},
+        {"8", "video/all"},    {"B", "pictures/all"}, {"15", "video/folders"}, {"16", "pictures/folders"},
+    };
+    const auto trimmed = trim(id);
+    for (const auto& [number, view] : kWellKnown) {
+        if (trimmed == number) return view;
+    }
+    return id;
+}
+
 std::string view_item_id(std::string_view view, std::int64_t object) {
     return std::string(view) + "/" + std::to_string(object);
 }

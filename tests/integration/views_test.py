@@ -11,15 +11,19 @@ Needs ffmpeg. Last line: 'N passed, M failed'; exit status 1 when a check failed
 """
 
 import argparse
+import http.client
 import os
 import shutil
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from e2elib import exif, servers  # noqa: E402
+from e2elib import http as h  # noqa: E402
+from e2elib import sources as src  # noqa: E402
 from e2elib import tree as t  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
 from e2elib.checks import CheckRunner, expect  # noqa: E402
@@ -41,6 +45,7 @@ EPISODES = ["Show S01E10.mkv", "Show S01E02.mkv", "Show S01E01.mkv"]  # written 
 PICTURES = {"Pictures/exif.jpg": "2015:06:21 08:30:00", "Pictures/plain.jpg": None}
 PLAIN_MTIME = 1300190400  # 2011-03-15 12:00 UTC: March 2011 in every time zone
 AUDIO = 'upnp:class derivedfrom "object.item.audioItem"'
+XBOX_360_UA = "Xbox/2.0.17559.0 UPnP/1.0 Xbox/2.0.17559.0"
 
 
 def ffmpeg(*argv):
@@ -199,6 +204,46 @@ def check_pictures(r):
     expect(photo.date == "2015-06-21", f"dc:date of the Exif picture: {photo.date!r}")
 
 
+def raw_search(r, container, criteria, agent):
+    """Search with raw SOAP and a User-Agent → [(id, title, parentID)] and TotalMatches."""
+    args = [("ContainerID", container), ("SearchCriteria", criteria.replace('"', "&quot;")), ("Filter", "*"),
+            ("StartingIndex", "0"), ("RequestedCount", "0"), ("SortCriteria", "")]
+    inner = "".join(f"<{name}>{value}</{name}>" for name, value in args)
+    body = h.soap_envelope(f'<u:Search xmlns:u="{u.CDS}">{inner}</u:Search>').encode()
+    conn = http.client.HTTPConnection("127.0.0.1", r.server.port, timeout=10)
+    try:
+        conn.request("POST", "/control/ContentDirectory", body=body, headers={
+            "Content-Type": 'text/xml; charset="utf-8"', "SOAPACTION": f'"{u.CDS}#Search"', "User-Agent": agent})
+        resp = conn.getresponse()
+        data = resp.read()
+    finally:
+        conn.close()
+    expect(resp.status == 200, f"Search {container} from {agent}: HTTP {resp.status} {data[:200]!r}")
+    values = {e.tag.split("}")[-1]: e.text or "" for e in ET.fromstring(data).iter()}
+    didl = ET.fromstring(values["Result"])
+    found = [(o.get("id"), o.findtext("{http://purl.org/dc/elements/1.1/}title"), o.get("parentID"))
+             for o in didl]
+    return found, int(values["TotalMatches"])
+
+
+def check_xbox_well_known_containers(r):
+    albums = [(o.id, o.title, "music/albums") for o in r.children("music/albums")]
+    found, total = raw_search(r, "7", 'upnp:class = "object.container.album.musicAlbum"', XBOX_360_UA)
+    expect(found == albums and total == len(albums), f"Xbox 360 Search 7: {found} ({total}), want {albums}")
+    _, tracks = raw_search(r, "4", AUDIO, XBOX_360_UA)
+    expect(tracks == len(TRACKS), f"Xbox 360 Search 4 found {tracks} tracks")
+    xbox = src.SourceBrowser("127.0.0.1", f"http://127.0.0.1:{r.server.port}/control/ContentDirectory",
+                             user_agent=XBOX_360_UA)
+    artists = [o.title for o in xbox.browse("6").objects]
+    expect(artists == r.titles("music/artists"), f"Xbox 360 Browse 6: {artists}")
+    videos = [o.title for o in xbox.browse("15").objects]
+    expect(videos == r.titles("video/folders"), f"Xbox 360 Browse 15: {videos}")
+    # Another client asking for "7" means the object with id 7 of the folder tree.
+    other = src.SourceBrowser("127.0.0.1", xbox.control_url, user_agent="VLC/3.0.18 LibVLC/3.0.18")
+    meta = other.browse("7", flag="BrowseMetadata").objects
+    expect(len(meta) == 1 and meta[0].id == "7", f"VLC BrowseMetadata 7: {[(o.id, o.title) for o in meta]}")
+
+
 def view_ids(r):
     ids = {}
     for top in ("music/artists", "music/albums", "music/genres", "video/folders"):
@@ -244,6 +289,7 @@ def main():
         runner.run("search_scoped_to_view", check_search_scoped, r)
         runner.run("video_all_folder_recent_episode_order", check_video, r)
         runner.run("pictures_by_year_month_taken", check_pictures, r)
+        runner.run("xbox_360_well_known_containers", check_xbox_well_known_containers, r)
         runner.run("view_ids_stable_across_rescan", check_ids_stable_across_rescan, r)
     finally:
         servers.cleanup_all()

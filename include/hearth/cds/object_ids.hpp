@@ -25,6 +25,11 @@ struct ObjectRef {
 /// nullopt when the id cannot name anything (error 701 without asking the index).
 std::optional<ObjectRef> parse_object_id(std::string_view id);
 
+/// The view a Windows Media Connect container number names ("4" all music, "5" genres, "6" artists, "7"
+/// albums, "8" all video, "B" all pictures, "15" video folders, "16" picture folders), or the id unchanged.
+/// Only for clients that use these numbers (Xbox 360, Windows Media Player): for others they are object ids.
+std::string_view ms_container(std::string_view id);
+
 /// The id of an object shown inside a view container.
 std::string view_item_id(std::string_view view, std::int64_t object);
 

@@ -4,9 +4,11 @@
 #include "hearth/cds/object_ids.hpp"
 #include "hearth/db/migrations.hpp"
 #include "hearth/library/views.hpp"
+#include "hearth/renderers/profile.hpp"
 #include "hearth/util/strings.hpp"
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
 
@@ -35,6 +37,15 @@ TEST(ObjectIds, FolderTreeIdsStayIntegersAndViewIdsNeverAre) {
         EXPECT_FALSE(parse_object_id(bad)) << bad;
     }
     EXPECT_FALSE(parse_object_id(std::string(300, 'a')));
+}
+
+TEST(ObjectIds, WindowsMediaConnectNumbersNameViews) {
+    EXPECT_EQ(ms_container("7"), "music/albums");
+    EXPECT_EQ(ms_container("4"), "music/tracks");
+    EXPECT_EQ(ms_container(" 15 "), "video/folders");
+    EXPECT_EQ(ms_container("B"), "pictures/all");
+    EXPECT_EQ(ms_container("17"), "17");
+    EXPECT_EQ(ms_container("music"), "music");
 }
 
 struct Reply {
@@ -87,7 +98,8 @@ class ViewsActionTest : public ::testing::Test {
         library::rebuild_views(db);
     }
 
-    Reply call(const std::string& action, const std::string& args, bool restricted = false) {
+    Reply call(const std::string& action, const std::string& args, bool restricted = false,
+               const renderers::Profile* profile = nullptr) {
         const auto body = "<?xml version=\"1.0\"?><s:Envelope "
                           "xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
                           "<u:" +
@@ -96,6 +108,7 @@ class ViewsActionTest : public ::testing::Test {
                           "></s:Body></s:Envelope>";
         upnp::RequestContext ctx{"http://10.0.0.1:8300"};
         ctx.restricted = restricted;
+        ctx.profile = profile;
         auto outcome = cd.actions().invoke(kServiceType, body, ctx);
         Reply r;
         r.status = outcome.http_status;
@@ -125,11 +138,12 @@ class ViewsActionTest : public ::testing::Test {
                     restricted);
     }
 
-    Reply search(const std::string& container, const std::string& criteria) {
-        return call("Search", "<ContainerID>" + container + "</ContainerID><SearchCriteria>" +
-                                  xml_escape(criteria) +
-                                  "</SearchCriteria><StartingIndex>0</StartingIndex><RequestedCount>0</"
-                                  "RequestedCount>");
+    Reply search(const std::string& container, const std::string& criteria,
+                 const renderers::Profile* profile = nullptr) {
+        return call("Search",
+                    "<ContainerID>" + container + "</ContainerID><SearchCriteria>" + xml_escape(criteria) +
+                        "</SearchCriteria><StartingIndex>0</StartingIndex><RequestedCount>0</RequestedCount>",
+                    false, profile);
     }
 
     test::TempDir dir;
@@ -225,6 +239,30 @@ TEST_F(ViewsActionTest, SearchInAViewFindsOnlyItsItems) {
     EXPECT_EQ(everywhere.total, 2); // Ten, Two
     EXPECT_EQ(search("folders", "upnp:class derivedfrom \"object.item\"").total, 4);
     EXPECT_EQ(search("music/tracks/13", "dc:title exists true").error_code, 701);
+}
+
+TEST_F(ViewsActionTest, XboxWellKnownContainersOnlyForClientsThatUseThem) {
+    const auto& table = renderers::builtin_profiles();
+    const auto xbox =
+        std::find_if(table.begin(), table.end(), [](const auto& p) { return p.name == "Xbox 360"; });
+    ASSERT_NE(xbox, table.end());
+    ASSERT_TRUE(xbox->ms_container_ids);
+    // "Albums" searched for album containers lists the albums; "All music" searched for audio, the tracks.
+    auto albums = search("7", "upnp:class = \"object.container.album.musicAlbum\"", &*xbox);
+    ASSERT_EQ(albums.status, 200);
+    EXPECT_EQ(albums.titles(), (std::vector<std::string>{"First", "Second"}));
+    EXPECT_EQ(albums.total, 2);
+    EXPECT_STREQ(albums.objects[0].attribute("parentID").value(), "music/albums");
+    EXPECT_EQ(search("4", "upnp:class derivedfrom \"object.item.audioItem\"", &*xbox).total, 4);
+    EXPECT_EQ(call("Browse",
+                   "<ObjectID>6</ObjectID><BrowseFlag>BrowseDirectChildren</BrowseFlag><StartingIndex>0</"
+                   "StartingIndex><RequestedCount>0</RequestedCount>",
+                   false, &*xbox)
+                  .titles(),
+              (std::vector<std::string>{"A", "B"}));
+    // For anyone else the numbers are object ids: 7 is no object here, 1 is the shared folder.
+    EXPECT_EQ(search("7", "upnp:class = \"object.container.album.musicAlbum\"").error_code, 701);
+    EXPECT_EQ(search("1", "upnp:class derivedfrom \"object.item.audioItem\"").total, 4);
 }
 
 TEST_F(ViewsActionTest, DevicesAwaitingApprovalStillSeeOnlyTheApprovalFolder) {
