@@ -202,9 +202,11 @@ class Writer {
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
             db::place_objects(db_);
         }
-        if (dirty_ || removed > 0 || !views_current(db_)) rebuild_views(db_);
+        // The views (library/views.hpp) follow every change; an index from an older Hearth gets them once.
+        const bool views_changed = dirty_ || removed > 0 || !views_current(db_);
+        if (views_changed) rebuild_views(db_);
         set_setting("scan_generation", generation_);
-        if (dirty_ || removed > 0) set_setting("system_update_id", setting("system_update_id") + 1);
+        if (views_changed) set_setting("system_update_id", setting("system_update_id") + 1);
         tx_->commit();
         tx_.reset();
         db_.exec("PRAGMA optimize");

@@ -172,6 +172,7 @@ TEST_F(ScannerTest, ViewsFollowTheScanAndAnOlderIndexGetsThemWithoutChanges) {
     media.write("Music/tone.wav", wav());
     scan();
     std::int64_t added_at = 0;
+    std::int64_t update_id = 0;
     {
         db::Database db(state / "index.db", db::OpenMode::read_write_create);
         EXPECT_EQ(one(db, "SELECT child_count FROM views WHERE key = 'music/tracks'"), 1);
@@ -181,13 +182,16 @@ TEST_F(ScannerTest, ViewsFollowTheScanAndAnOlderIndexGetsThemWithoutChanges) {
         db.exec(
             "DELETE FROM view_items; DELETE FROM views; DELETE FROM settings WHERE key = 'views_version'");
         EXPECT_EQ(one(db, "SELECT COUNT(*) FROM views"), 0);
+        update_id = one(db, "SELECT value FROM settings WHERE key = 'system_update_id'");
     }
     auto again = scan();
     EXPECT_EQ(again.unchanged, 1);
     db::Database db(state / "index.db", db::OpenMode::read_write_create);
     EXPECT_EQ(one(db, "SELECT child_count FROM views WHERE key = 'music/tracks'"), 1);
-    EXPECT_EQ(one(db, "SELECT added_at FROM objects WHERE is_container = 0"),
-              added_at); // first indexed, kept
+    // When it was first indexed: kept by the rescan.
+    EXPECT_EQ(one(db, "SELECT added_at FROM objects WHERE is_container = 0"), added_at);
+    // Renderers that cached the old root learn that it changed.
+    EXPECT_EQ(one(db, "SELECT value FROM settings WHERE key = 'system_update_id'"), update_id + 1);
 }
 
 } // namespace
