@@ -209,6 +209,9 @@ class Writer {
         if (views_changed) set_setting("system_update_id", setting("system_update_id") + 1);
         tx_->commit();
         tx_.reset();
+        // Rebuilt views leave tens of MB in the WAL, which readers look up page by page (their memory map
+        // covers only the database file): copy it back now, without waiting for readers.
+        if (views_changed) db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
         db_.exec("PRAGMA optimize");
         return removed;
     }

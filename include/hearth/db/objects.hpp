@@ -99,6 +99,8 @@ class ObjectReader {
     /// How many objects search() would return without paging.
     std::int64_t count(const std::string& where, const std::vector<SqlValue>& bindings);
     std::int64_t system_update_id();
+    /// The SystemUpdateID when this connection opened (ReaderPool renews connections older than the index).
+    std::int64_t opened_at_update() const { return opened_at_update_; }
 
     /// The view container with this ContentDirectory id.
     std::optional<ViewRow> view(std::string_view key);
@@ -131,6 +133,7 @@ class ObjectReader {
     Statement view_children_;
     Statement view_items_;
     Statement view_holds_;
+    std::int64_t opened_at_update_ = 0;
 };
 
 /// A WHERE body (one `?`, bound to a view key) true for objects shown anywhere under that view container.

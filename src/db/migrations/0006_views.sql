@@ -42,4 +42,6 @@ CREATE TABLE view_items (
     object_id INTEGER NOT NULL,
     PRIMARY KEY (view, position)
 ) WITHOUT ROWID;
-CREATE INDEX view_items_by_object ON view_items (view, object_id);
+-- (object_id, view), not (view, object_id): an index that starts with `view` would compete with the primary key
+-- for paging, and without ANALYZE statistics SQLite may pick it and sort a whole view per page.
+CREATE INDEX view_items_by_object ON view_items (object_id, view);
