@@ -1,18 +1,22 @@
 #include "hearth/cds/content_directory.hpp"
 
 #include "hearth/cds/didl.hpp"
+#include "hearth/cds/object_ids.hpp"
 #include "hearth/cds/search.hpp"
 #include "hearth/resume/bookmarks.hpp"
 #include "hearth/util/strings.hpp"
 
+#include <functional>
+
 namespace hearth::cds {
 namespace {
 
-std::int64_t object_id(const std::string& text) {
-    auto id = parse_uint(trim(text));
-    if (!id || *id > static_cast<std::uint64_t>(INT64_MAX))
-        throw upnp::UpnpException(upnp::errors::no_such_object());
-    return static_cast<std::int64_t>(*id);
+// The item an X_SetBookmark names: a folder-tree id, or an item shown in a view ("<view>/<object id>").
+std::int64_t item_id(std::string_view text) {
+    auto ref = parse_object_id(trim(text));
+    if (ref && (ref->kind == ObjectRef::Kind::object || (ref->kind == ObjectRef::Kind::view && ref->item_of)))
+        return ref->object;
+    throw upnp::UpnpException(upnp::errors::no_such_object());
 }
 
 } // namespace
@@ -55,7 +59,7 @@ upnp::OutArgs ContentDirectory::set_bookmark(const upnp::ActionCall& call, const
     const auto position = call.uint("PosSecond");
     auto reader = readers_.acquire();
     if (ctx.restricted) throw upnp::UpnpException(upnp::errors::no_such_object());
-    auto object = reader->get(object_id(id_text));
+    auto object = reader->get(item_id(id_text));
     if (!object || object->is_container || object->upnp_class.starts_with("object.item.imageItem"))
         throw upnp::UpnpException(upnp::errors::no_such_object());
     const double duration = object->duration_ms ? static_cast<double>(*object->duration_ms) / 1000 : 0;
@@ -84,6 +88,11 @@ std::string_view sort_criteria(const upnp::ActionCall& call, const renderers::Pr
     return sort_text ? std::string_view(*sort_text) : std::string_view{};
 }
 
+// The id as Hearth names it: Xbox 360 and Windows Media Player ask for numbered well-known containers.
+std::string_view client_id(std::string_view id, const renderers::Profile* profile) {
+    return profile && profile->ms_container_ids ? ms_container(id) : id;
+}
+
 BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* profile) {
     const auto& flag = call.str("BrowseFlag");
     const bool metadata = flag == "BrowseMetadata";
@@ -91,7 +100,7 @@ BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* p
         throw upnp::UpnpException(
             upnp::errors::invalid_args("BrowseFlag must be BrowseMetadata or BrowseDirectChildren"));
     }
-    std::string id(trim(call.str("ObjectID")));
+    std::string id(trim(client_id(call.str("ObjectID"), profile)));
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
     const auto count = static_cast<std::int64_t>(call.uint("RequestedCount"));
     const auto* filter_text = call.find("Filter");
@@ -145,34 +154,148 @@ upnp::OutArgs browse_restricted(const BrowseArgs& args, std::int64_t update_id) 
 
 } // namespace
 
+namespace {
+
+struct Page {
+    std::int64_t returned = 0;
+    std::int64_t total = 0;
+};
+
+// RequestedCount 0 means "all"; SQLite's LIMIT -1 is unbounded.
+std::int64_t limit_of(const BrowseArgs& args) {
+    return args.count == 0 ? -1 : args.count;
+}
+
+db::ViewRow folders_view(std::int64_t shared_folders) {
+    return {0,
+            std::string(kFoldersId),
+            std::string(kRootId),
+            "Folders",
+            "object.container.storageFolder",
+            {},
+            shared_folders,
+            false};
+}
+
+// The root's children: the views that have content (Video, Music, Pictures), then the folder tree.
+std::vector<db::ViewRow> top_containers(db::ObjectReader& reader) {
+    auto tops = reader.view_children(kRootId, 0, -1);
+    if (auto folders = reader.folder_count(); folders > 0) tops.push_back(folders_view(folders));
+    return tops;
+}
+
+Page browse_root(db::ObjectReader& reader, const BrowseArgs& args, DidlWriter& didl) {
+    const auto tops = top_containers(reader);
+    const auto total = static_cast<std::int64_t>(tops.size());
+    if (args.metadata) {
+        didl.add_view(
+            {0, std::string(kRootId), "-1", "root", "object.container.storageFolder", {}, total, false});
+        return {1, 1};
+    }
+    const auto end = args.count == 0 ? total : std::min(total, args.start + args.count);
+    for (auto i = args.start; i < end; ++i)
+        didl.add_view(tops[static_cast<std::size_t>(i)]);
+    return {std::max<std::int64_t>(0, end - args.start), total};
+}
+
+/// Fills what DIDL shows of a listed object beyond its row (ContentDirectory::complete).
+using Completer = std::function<void(db::ObjectRow&)>;
+
+void add_object(const Completer& complete, DidlWriter& didl, db::ObjectRow& object,
+                std::string_view view = {}) {
+    complete(object);
+    view.empty() ? didl.add(object) : didl.add_in_view(object, view);
+}
+
+// The folder tree: a real object, or (id 0) the shared folders under Folders.
+Page browse_folders(db::ObjectReader& reader, const Completer& complete, std::int64_t id, const BrowseArgs& args,
+                    DidlWriter& didl) {
+    auto object = reader.get(id);
+    if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
+    if (args.metadata) {
+        if (id == db::kRootId) {
+            didl.add_view(folders_view(object->child_count));
+        } else {
+            add_object(complete, didl, *object);
+        }
+        return {1, 1};
+    }
+    if (!object->is_container) return {};
+    auto children = args.order_by == db::kDefaultOrder
+                        ? reader.children_in_default_order(id, args.start, limit_of(args))
+                        : reader.children(id, args.order_by, args.start, limit_of(args));
+    for (auto& child : children)
+        add_object(complete, didl, child);
+    return {static_cast<std::int64_t>(children.size()), object->child_count};
+}
+
+// An object shown in a view: "<view>/<object id>", valid only while the view holds it.
+Page browse_view_item(db::ObjectReader& reader, const Completer& complete, const ObjectRef& ref,
+                      const BrowseArgs& args, DidlWriter& didl) {
+    auto view = ref.item_of ? reader.view(*ref.item_of) : std::nullopt;
+    if (!view || !view->has_items || !reader.view_holds(view->id, ref.object))
+        throw upnp::UpnpException(upnp::errors::no_such_object());
+    auto object = reader.get(ref.object);
+    if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
+    if (!args.metadata) return {};
+    add_object(complete, didl, *object, view->key);
+    return {1, 1};
+}
+
+Page browse_view(db::ObjectReader& reader, const Completer& complete, const ObjectRef& ref, const BrowseArgs& args,
+                 DidlWriter& didl) {
+    auto view = reader.view(ref.key);
+    if (!view) return browse_view_item(reader, complete, ref, args, didl);
+    if (args.metadata) {
+        didl.add_view(*view);
+        return {1, 1};
+    }
+    std::int64_t returned = 0;
+    if (view->has_items) {
+        for (auto& item : reader.view_items(view->id, args.order_by, args.start, limit_of(args))) {
+            add_object(complete, didl, item, view->key);
+            ++returned;
+        }
+    } else {
+        for (const auto& child : reader.view_children(view->key, args.start, limit_of(args))) {
+            didl.add_view(child);
+            ++returned;
+        }
+    }
+    return {returned, view->child_count};
+}
+
+ObjectRef parse_id(std::string_view id) {
+    auto ref = parse_object_id(id);
+    if (!ref) throw upnp::UpnpException(upnp::errors::no_such_object());
+    return *ref;
+}
+
+} // namespace
+
 upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
     const auto args = browse_args(call, ctx.profile);
     auto reader = readers_.acquire();
     if (ctx.restricted) return browse_restricted(args, reader->system_update_id());
-    const std::int64_t id = object_id(args.object_id);
-    auto object = reader->get(id);
-    if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
+    const auto ref = parse_id(args.object_id);
     DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
-    std::int64_t returned = 0;
-    std::int64_t total = 0;
-    if (args.metadata) {
-        complete(*reader, *object, ctx);
-        didl.add(*object);
-        returned = total = 1;
-    } else if (object->is_container) {
-        // RequestedCount 0 means "all"; SQLite's LIMIT -1 is unbounded.
-        const std::int64_t limit = args.count == 0 ? -1 : args.count;
-        auto children = args.order_by == db::kDefaultOrder
-                            ? reader->children_in_default_order(id, args.start, limit)
-                            : reader->children(id, args.order_by, args.start, limit);
-        for (auto& child : children) {
-            complete(*reader, child, ctx);
-            didl.add(child);
-        }
-        returned = static_cast<std::int64_t>(children.size());
-        total = object->child_count;
+    const Completer complete = [&](db::ObjectRow& object) { this->complete(*reader, object, ctx); };
+    Page page;
+    switch (ref.kind) {
+    case ObjectRef::Kind::root:
+        page = browse_root(*reader, args, didl);
+        break;
+    case ObjectRef::Kind::folders:
+        page = browse_folders(*reader, complete, db::kRootId, args, didl);
+        break;
+    case ObjectRef::Kind::object:
+        page = browse_folders(*reader, complete, ref.object, args, didl);
+        break;
+    case ObjectRef::Kind::view:
+        page = browse_view(*reader, complete, ref, args, didl);
+        break;
     }
-    return browse_answer(didl.finish(), returned, total, reader->system_update_id());
+    return browse_answer(didl.finish(), page.returned, page.total, reader->system_update_id());
 }
 
 namespace {
@@ -187,7 +310,7 @@ struct SearchArgs {
 };
 
 SearchArgs search_args(const upnp::ActionCall& call, const renderers::Profile* profile) {
-    std::string container(trim(call.str("ContainerID")));
+    std::string container(trim(client_id(call.str("ContainerID"), profile)));
     auto where = search::criteria_sql(call.str("SearchCriteria"));
     if (auto* error = std::get_if<upnp::UpnpError>(&where)) throw upnp::UpnpException(*error);
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
@@ -215,6 +338,44 @@ void scope_to(search::SqlWhere& where, const db::ObjectRow& container) {
     where.sql = sql + "(" + where.sql + ")";
 }
 
+// Confines the criteria to what a view container shows (anywhere below it).
+void scope_to_view(search::SqlWhere& where, const db::ViewRow& view) {
+    where.sql = std::string("is_container = 0 AND ") + db::kInViewSql + " AND (" + where.sql + ")";
+    where.bindings.insert(where.bindings.begin(), view.key);
+}
+
+void scope_to(db::ObjectReader& reader, search::SqlWhere& where, const ObjectRef& ref) {
+    if (ref.kind == ObjectRef::Kind::view) {
+        auto view = reader.view(ref.key);
+        if (!view) throw upnp::UpnpException(upnp::errors::no_such_object());
+        return scope_to_view(where, *view);
+    }
+    auto container = reader.get(ref.kind == ObjectRef::Kind::object ? ref.object : db::kRootId);
+    if (!container || !container->is_container) throw upnp::UpnpException(upnp::errors::no_such_object());
+    scope_to(where, *container);
+}
+
+// A view of containers (albums, artists, genres) searched for containers: view containers are not rows of
+// the objects table the criteria run on, so the answer is the view's containers (Xbox 360 lists albums by
+// searching "7" for object.container.album.musicAlbum).
+std::optional<db::ViewRow> containers_view(db::ObjectReader& reader, const ObjectRef& ref,
+                                           const search::SqlWhere& where) {
+    if (ref.kind != ObjectRef::Kind::view || !where.mentions_containers) return std::nullopt;
+    auto view = reader.view(ref.key);
+    if (!view || view->has_items) return std::nullopt;
+    return view;
+}
+
+upnp::OutArgs search_containers(db::ObjectReader& reader, const db::ViewRow& view, const SearchArgs& args,
+                                const upnp::RequestContext& ctx) {
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    const auto children = reader.view_children(view.key, args.start, args.count == 0 ? -1 : args.count);
+    for (const auto& child : children)
+        didl.add_view(child);
+    return browse_answer(didl.finish(), static_cast<std::int64_t>(children.size()), view.child_count,
+                         reader.system_update_id());
+}
+
 } // namespace
 
 upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
@@ -223,9 +384,10 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     if (ctx.restricted)
         return browse_answer(DidlWriter(args.filter, ctx.base_url, ctx.profile).finish(), 0, 0,
                              reader->system_update_id());
-    auto container = reader->get(object_id(args.container));
-    if (!container || !container->is_container) throw upnp::UpnpException(upnp::errors::no_such_object());
-    scope_to(args.where, *container);
+    const auto ref = parse_id(args.container);
+    if (auto view = containers_view(*reader, ref, args.where))
+        return search_containers(*reader, *view, args, ctx);
+    scope_to(*reader, args.where, ref);
     const std::int64_t limit = args.count == 0 ? -1 : args.count;
     auto found = reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit);
     DidlWriter didl(args.filter, ctx.base_url, ctx.profile);

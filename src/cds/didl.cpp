@@ -1,5 +1,6 @@
 #include "hearth/cds/didl.hpp"
 
+#include "hearth/cds/object_ids.hpp"
 #include "hearth/library/subtitles.hpp"
 #include "hearth/media/media_info.hpp"
 #include "hearth/resume/bookmarks.hpp"
@@ -151,9 +152,35 @@ void DidlWriter::add(const db::ObjectRow& o) {
     o.is_container ? add_container(o) : add_item(o);
 }
 
+void DidlWriter::add_in_view(const db::ObjectRow& item, std::string_view view) {
+    view_ = view;
+    add_item(item);
+    view_ = {};
+}
+
+void DidlWriter::add_view(const db::ViewRow& v) {
+    out_.append("<container id=\"");
+    append_xml_escaped(out_, v.key);
+    out_.append("\" parentID=\"");
+    append_xml_escaped(out_, v.parent_key);
+    out_.append("\" restricted=\"1\" searchable=\"1\" childCount=\"").append(std::to_string(v.child_count));
+    out_.append("\">");
+    title(v.title);
+    element("upnp:class", v.upnp_class);
+    if (v.artist && filter_.wants("upnp:artist")) element("upnp:artist", *v.artist);
+    out_.append("</container>");
+}
+
+namespace {
+// The shared folders hang under the Folders container, not under the root.
+std::string parent_id(const db::ObjectRow& o) {
+    return o.parent_id == db::kRootId ? std::string(kFoldersId) : std::to_string(o.parent_id);
+}
+} // namespace
+
 void DidlWriter::add_container(const db::ObjectRow& o) {
     out_.append("<container id=\"").append(std::to_string(o.id));
-    out_.append("\" parentID=\"").append(std::to_string(o.parent_id));
+    out_.append("\" parentID=\"").append(parent_id(o));
     out_.append("\" restricted=\"1\" searchable=\"1\" childCount=\"").append(std::to_string(o.child_count));
     out_.append("\">");
     title(o.title);
@@ -162,8 +189,16 @@ void DidlWriter::add_container(const db::ObjectRow& o) {
 }
 
 void DidlWriter::add_item(const db::ObjectRow& o) {
-    out_.append("<item id=\"").append(std::to_string(o.id));
-    out_.append("\" parentID=\"").append(std::to_string(o.parent_id)).append("\" restricted=\"1\">");
+    if (view_.empty()) {
+        out_.append("<item id=\"").append(std::to_string(o.id));
+        out_.append("\" parentID=\"").append(parent_id(o)).append("\" restricted=\"1\">");
+    } else {
+        out_.append("<item id=\"");
+        append_xml_escaped(out_, view_item_id(view_, o.id));
+        out_.append("\" parentID=\"");
+        append_xml_escaped(out_, view_);
+        out_.append("\" refID=\"").append(std::to_string(o.id)).append("\" restricted=\"1\">");
+    }
     title(o.title);
     element("upnp:class", o.upnp_class);
     if (o.artist) {

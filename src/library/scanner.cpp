@@ -5,6 +5,8 @@
 #include "hearth/db/sqlite.hpp"
 #include "hearth/library/subtitles.hpp"
 #include "hearth/media/art.hpp"
+#include "hearth/library/views.hpp"
+#include "hearth/media/exif.hpp"
 #include "hearth/media/probe.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
@@ -315,15 +317,19 @@ class Writer {
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
             if (dirty_ || removed > 0 || has_unplaced()) db::place_objects(db_);
         }
+        // The views (library/views.hpp) follow every change; an index from an older Hearth gets them once.
+        const bool views_changed = dirty_ || removed > 0 || !views_current(db_);
+        if (views_changed) rebuild_views(db_);
         set_setting("scan_generation", generation_);
-        if (dirty_ || removed > 0)
-            set_setting("system_update_id", setting("system_update_id") + 1);
-        else
-            changed_.clear();
+        if (views_changed) set_setting("system_update_id", setting("system_update_id") + 1);
+        if (!dirty_ && removed == 0) changed_.clear();
         system_update_id_ = setting("system_update_id");
         drop_vanished_from_changed();
         tx_->commit();
         tx_.reset();
+        // Rebuilt views leave tens of MB in the WAL, which readers look up page by page (their memory map
+        // covers only the database file): copy it back now, without waiting for readers.
+        if (views_changed) db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
         db_.exec("PRAGMA optimize");
         return removed;
     }
@@ -451,10 +457,11 @@ class Writer {
         "container, duration_ms, bitrate, video_codec, width, height, frame_rate, audio_codec, channels, "
         "sample_rate, bits_per_sample, artist, album, album_artist, genre, track, disc, date, seen, "
         "video_profile, "
-        "video_level, audio_bitrate, art) "
+        "video_level, audio_bitrate, art, added_at) "
         "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
         "?20, ?21, "
-        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31) ON CONFLICT(path) DO UPDATE SET parent_id = "
+        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, unixepoch()) ON CONFLICT(path) DO UPDATE SET parent_id "
+        "= "
         "excluded.parent_id, "
         "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = "
         "excluded.mtime, "
@@ -499,6 +506,14 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info, const std:
     tick();
 }
 
+// FFmpeg reports no Exif: a JPEG's date taken comes from its APP1 segment (Pictures by date, dc:date).
+void add_date_taken(Probed& p) {
+    auto* info = std::get_if<media::MediaInfo>(&p.result);
+    if (!info || info->kind != media::Kind::image || (info->extension != "jpg" && info->extension != "jpeg"))
+        return;
+    if (auto date = media::exif_date_of_file(p.file->path)) info->date = *date;
+}
+
 // Probes pending files on several threads; results are handed back to the scanner thread in order of
 // completion.
 class ProbePool {
@@ -533,6 +548,7 @@ class ProbePool {
             Probed p{&files_[i], media::probe(files_[i].path), std::nullopt};
             if (const auto* info = std::get_if<media::MediaInfo>(&p.result))
                 p.art = media::art_column(*info, files_[i].path);
+            add_date_taken(p);
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(p));
             ready_cv_.notify_one();

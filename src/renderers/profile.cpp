@@ -188,6 +188,22 @@ std::vector<Profile> build_table() {
         t.push_back(p);
     }
 
+    // Xbox 360: Windows Media Connect's client. It browses and searches fixed numeric containers (MiniDLNA's
+    // clients.c gives its "Xbox/" row FLAG_MS_PFS for the same reason) and plays WMV, AVI and MP4.
+    {
+        Profile p =
+            row("Xbox 360", "User-Agent: Xbox/2.0.17559.0 UPnP/1.0 Xbox/2.0.17559.0 (MiniDLNA clients.c)",
+                {{"User-Agent", "Xbox/"}});
+        // MPEG-TS with H.264 and AC-3: AVCHD (.m2ts), which the 2009 dashboard update added.
+        p.containers = {"mp4", "mpegts", "avi", "asf", "mp3", "wav"};
+        p.video = {h264(41), mpeg4_asp(), {"wmv3", 1920, 1080, 0, {}}, {"vc1", 1920, 1080, 0, {}}};
+        p.audio = {{"aac", 2}, {"mp3", 2}, {"wmav2", 2}, {"ac3", 6}, {"pcm_s16le", 2}};
+        p.audio_in = {{"mpegts", {"ac3"}}};
+        p.target_audio = TargetAudio::ac3;
+        p.ms_container_ids = true;
+        t.push_back(p);
+    }
+
     // Xbox One / Series: the User-Agent (NSPlayer/12) is Windows' media stack and is shared with Windows PCs;
     // the DLNA friendly-name header is what tells an Xbox apart.
     {
@@ -231,6 +247,7 @@ std::vector<Profile> build_table() {
         p.containers = {"mp4", "mpegts", "avi", "asf", "mpeg", "mp3", "wav", "aac"};
         p.video = {h264(42), mpeg2(), mpeg4_asp(), {"vc1", 1920, 1080, 0, {}}, {"wmv3", 1920, 1080, 0, {}}};
         p.audio = {{"aac", 6}, {"ac3", 6}, {"mp3", 2}, {"mp2", 2}, {"wmav2", 2}, {"pcm_s16le", 2}};
+        p.ms_container_ids = true;
         t.push_back(p);
     }
 

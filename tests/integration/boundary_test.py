@@ -186,17 +186,20 @@ def start_instance(ctx, label, extra, attempts=3, iface="lo", address=HOST):
 
 
 def wait_library(ctx, inst, timeout=40):
-    """The host (127.0.0.1) walks the tree until every corpus file is listed."""
+    """The host (127.0.0.1) walks the tree until every corpus file is listed and the scan has built the
+    views (the root then lists more than Folders): later checks compare other devices' root with it."""
     browser = inst.browser(HOST)
     deadline = time.monotonic() + timeout
     while True:
         tree = t.walk(browser, page_size=0)
         matches = t.match_files(tree, ctx.files)
         missing = [path for path, items in matches.items() if not items]
-        if not missing or time.monotonic() > deadline:
+        views = [o.id for o in tree.children.get("0", []) if o.id != "folders"]
+        if (not missing and views) or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     expect(not missing, f"not listed by the host after {timeout} s: {missing}")
+    expect(views, f"the root has no views after {timeout} s")
     inst.tree = tree
     for path, items in matches.items():
         item = items[0]

@@ -371,10 +371,15 @@ def check_corpus_files_listed(ctx):
 
 def check_root_structure(ctx):
     root = ctx.tree.children.get("0", [])
-    expect(len(root) == 1 and root[0].is_container,
-           f"root should hold one container (one media folder), has "
-           f"{[(o.title, o.is_container) for o in root]}")
-    titles = sorted(o.title for o in ctx.tree.children.get(root[0].id, []))
+    # The views of a library holding all three kinds, then the folder tree.
+    expect([(o.id, o.title) for o in root] == [("video", "Video"), ("music", "Music"),
+                                                ("pictures", "Pictures"), ("folders", "Folders")],
+           f"root lists {[(o.id, o.title, o.is_container) for o in root]}")
+    folders = ctx.tree.children.get("folders", [])
+    expect(len(folders) == 1 and folders[0].is_container and folders[0].parent_id == "folders",
+           f"Folders should hold one container (one media folder), has "
+           f"{[(o.title, o.is_container, o.parent_id) for o in folders]}")
+    titles = sorted(o.title for o in ctx.tree.children.get(folders[0].id, []))
     expect(titles == ["Music", "Photos", "Videos"], f"media folder lists {titles}")
 
 

@@ -116,7 +116,7 @@ def main():
 
     def clip_res(source):
         browser = s.SourceBrowser(source, control, user_agent="SomeUnknownRenderer/1.0")
-        folder = browser.browse("0").objects[0].id
+        folder = browser.browse("folders").objects[0].id  # the shared folder
         clip = next(o for o in browser.browse(folder).objects if o.title == "clip")
         return clip.resources[0]
 
@@ -145,7 +145,7 @@ def main():
 
         def image_scaled_for_small_screen():
             browser = s.SourceBrowser("127.0.0.5", control, user_agent="TinyTV/2.0")
-            folder = browser.browse("0").objects[0].id
+            folder = browser.browse("folders").objects[0].id  # the shared folder
             photo = next(o for o in browser.browse(folder).objects if o.upnp_class.startswith("object.item.image"))
             res = photo.resources[0]
             expect(res.uri.endswith("/image.jpg"), f"expected a scaled JPEG res, got {res.uri}")
@@ -162,7 +162,7 @@ def main():
         def sidecar_subtitles_offered():
             samsung = "DLNADOC/1.50 SEC_HHP_[TV] UE65JU7000/1.0 UPnP/1.0"
             browser = s.SourceBrowser("127.0.0.6", control, user_agent=samsung)
-            folder = browser.browse("0").objects[0].id
+            folder = browser.browse("folders").objects[0].id  # the shared folder
             clip = next(o for o in browser.browse(folder).objects if o.title == "clip")
             subs = [r for r in clip.resources if r.mime == "text/srt"]
             expect(len(subs) == 2, f"expected 2 text/srt res, got {[r.protocol_info for r in clip.resources]}")

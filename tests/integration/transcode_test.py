@@ -211,8 +211,10 @@ def browse(base, object_id, agent):
 
 
 def browse_items(base, agent):
-    """Every item of the tree, by title: {title: (id, [(url, protocolInfo)])} (bounded walk)."""
-    items, todo, seen = {}, ["0"], 0
+    """Every item of the folder tree, by title: {title: (id, [(url, protocolInfo)])} (bounded walk).
+
+    The walk starts at Folders: the views beside it show the same files under view ids."""
+    items, todo, seen = {}, ["folders"], 0
     while todo and seen < 50:
         seen += 1
         for kind, oid, title, res in browse(base, todo.pop(), agent):

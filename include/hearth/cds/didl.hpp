@@ -36,6 +36,11 @@ class DidlWriter {
     /// it cannot play is offered as the converted variant instead of the original.
     DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile = nullptr);
     void add(const db::ObjectRow& object);
+    /// An item as shown inside a view container: id "<view>/<object id>", parentID the view, refID the
+    /// object; its res URLs are the object's own.
+    void add_in_view(const db::ObjectRow& item, std::string_view view);
+    /// A view container (or the root or Folders, described as one).
+    void add_view(const db::ViewRow& view);
     /// The complete DIDL-Lite document (unescaped; the SOAP layer escapes it).
     std::string finish();
 
@@ -54,6 +59,7 @@ class DidlWriter {
     const Filter& filter_;
     std::string base_url_;
     const renderers::Profile* profile_;
+    std::string_view view_; ///< while add_in_view() writes an item
     std::string out_;
 };
 

@@ -59,6 +59,18 @@ struct ObjectRow {
     std::optional<std::int64_t> bookmark;
 };
 
+/// A container of the browse views (library/views.hpp): "music", "music/album/12", "pictures/dates/2019"…
+struct ViewRow {
+    std::int64_t id = 0; ///< internal; view_items refers to it
+    std::string key;     ///< the ContentDirectory id
+    std::string parent_key;
+    std::string title;
+    std::string upnp_class;
+    std::optional<std::string> artist; ///< an album's artist
+    std::int64_t child_count = 0;
+    bool has_items = false; ///< its children are items (view_items), not view containers
+};
+
 /// The probe's view of an indexed item, rebuilt from its row (for decisions that need no new probe).
 media::MediaInfo media_info(const ObjectRow& row);
 
@@ -96,6 +108,22 @@ class ObjectReader {
     /// How many objects search() would return without paging.
     std::int64_t count(const std::string& where, const std::vector<SqlValue>& bindings);
     std::int64_t system_update_id();
+    /// The SystemUpdateID when this connection opened (ReaderPool renews connections older than the index).
+    std::int64_t opened_at_update() const { return opened_at_update_; }
+
+    /// The view container with this ContentDirectory id.
+    std::optional<ViewRow> view(std::string_view key);
+    /// The view containers under parent_key ("0" for the top ones), in order, paged by position.
+    std::vector<ViewRow> view_children(std::string_view parent_key, std::int64_t offset, std::int64_t limit);
+    /// The items of a view container (ViewRow::id): in the view's order (paged by position) when order_by is
+    /// kDefaultOrder, else by order_by (whitelisted columns).
+    std::vector<ObjectRow> view_items(std::int64_t view, const std::string& order_by, std::int64_t offset,
+                                      std::int64_t limit);
+    /// Whether the object is shown in that view container.
+    bool view_holds(std::int64_t view, std::int64_t object_id);
+    /// How many shared folders there are (children of the folder tree's top).
+    std::int64_t folder_count();
+
     std::vector<FormatRow> formats();
     /// The sidecar subtitles of a video, srt first.
     std::vector<SubtitleRow> subtitles_of(std::int64_t object_id);
@@ -112,7 +140,17 @@ class ObjectReader {
     Statement update_id_;
     Statement unplaced_;
     Statement by_position_;
+    Statement view_;
+    Statement view_children_;
+    Statement view_items_;
+    Statement view_holds_;
+    std::int64_t opened_at_update_ = 0;
 };
+
+/// A WHERE body (one `?`, bound to a view key) true for objects shown anywhere under that view container.
+inline constexpr const char* kInViewSql =
+    "id IN (SELECT object_id FROM view_items WHERE view IN (WITH RECURSIVE sub(k) AS (SELECT ? UNION ALL "
+    "SELECT v.key FROM views v JOIN sub ON v.parent_key = sub.k) SELECT id FROM views WHERE key IN sub))";
 
 /// Writes each object's place among its siblings in the default order (the positions that
 /// children_in_default_order() pages by). Writer connection only.

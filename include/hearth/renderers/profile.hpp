@@ -61,6 +61,10 @@ struct Profile {
     int max_title_length = 0; ///< dc:title is cut to this many characters (code points); 0 = no limit
     /// SortCriteria used instead of the renderer's own ("+upnp:class,+dc:title"); empty: the renderer's.
     std::string forced_sort;
+    /// Asks for Windows Media Connect's well-known containers by number ("4" all music, "7" albums, "15"
+    /// video folders…): Xbox 360 and Windows Media Player. Mapped to the views only for such clients, since
+    /// the numbers are also object ids of the folder tree.
+    bool ms_container_ids = false;
     /// Audio codecs allowed in a container family ("mpegts" → {"ac3"}), narrowing `audio` for that
     /// container; a family not listed allows every codec of `audio`.
     std::map<std::string, std::vector<std::string>, std::less<>> audio_in;

@@ -9,7 +9,8 @@ MAX_DEPTH = 12
 
 @dataclass
 class Tree:
-    objects: dict = field(default_factory=dict)  # id -> DidlObject (first seen)
+    objects: dict = field(default_factory=dict)  # id -> DidlObject (first seen); not view items
+    refs: dict = field(default_factory=dict)  # view item id -> DidlObject (refID = a real item's id)
     children: dict = field(default_factory=dict)  # container id -> [DidlObject] in order
     item_paths: dict = field(default_factory=dict)  # item id -> [tuple of container titles]
     issues: list = field(default_factory=list)  # protocol problems found while walking
@@ -77,6 +78,11 @@ def walk(client, page_size):
         children = browse_all(client, container_id, page_size, tree.issues)
         tree.children[container_id] = children
         for obj in children:
+            if obj.ref_id:
+                # The same file shown in a view (Music, Video, Pictures): kept apart so that matching
+                # files to items sees each file once, in the folder tree.
+                tree.refs.setdefault(obj.id, obj)
+                continue
             tree.objects.setdefault(obj.id, obj)
             if obj.is_container:
                 if len(path) >= MAX_DEPTH:

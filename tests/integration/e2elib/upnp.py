@@ -224,6 +224,16 @@ class MediaServerClient:
         return BrowseResult(out["Result"], out["NumberReturned"], out["TotalMatches"],
                             out["UpdateID"], parse_didl(out["Result"]))
 
+    def search(self, container_id, criteria, start=0, count=0, filter_="*", sort=""):
+        """One Search call → BrowseResult."""
+        out = self.call(self.cds, "Search",
+                        [("ContainerID", container_id), ("SearchCriteria", criteria), ("Filter", filter_),
+                         ("StartingIndex", start), ("RequestedCount", count), ("SortCriteria", sort)],
+                        [("Result", GObject.TYPE_STRING), ("NumberReturned", GObject.TYPE_UINT),
+                         ("TotalMatches", GObject.TYPE_UINT), ("UpdateID", GObject.TYPE_UINT)])
+        return BrowseResult(out["Result"], out["NumberReturned"], out["TotalMatches"],
+                            out["UpdateID"], parse_didl(out["Result"]))
+
     def get_protocol_info(self):
         return self.call(self.cms, "GetProtocolInfo", [],
                          [("Source", GObject.TYPE_STRING), ("Sink", GObject.TYPE_STRING)])
@@ -263,6 +273,7 @@ class DidlObject:
     track: int = -1
     date: str = None
     album_art: str = None  # upnp:albumArtURI
+    ref_id: str = None  # an item shown in a view (music/album/…): the id of the real object
     resources: list = field(default_factory=list)
 
 
@@ -317,6 +328,7 @@ def _didl_object(obj, raw_res):
     item.track = obj.get_track_number()
     item.date = obj.get_date()
     item.album_art = obj.get_album_art()
+    item.ref_id = obj.get_ref_id() or None
     raws = raw_res.get(item.id, [])
     for index, res in enumerate(obj.get_resources()):
         info = res.get_protocol_info()

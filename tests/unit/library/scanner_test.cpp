@@ -208,5 +208,49 @@ TEST_F(ScannerTest, RecordsTheFoldersCoverForMusicAndFollowsItsChanges) {
     EXPECT_EQ(art_of("Bare/02.wav"), (media / "Bare/front.jpg").string());
 }
 
+// A second of 8 kHz mono 16-bit silence: a WAV needs no encoder to make.
+std::string wav() {
+    auto le = [](std::uint32_t v, int bytes) {
+        std::string out;
+        for (int i = 0; i < bytes; ++i)
+            out += static_cast<char>((v >> (8 * i)) & 0xFF);
+        return out;
+    };
+    const std::uint32_t data = 16000;
+    return "RIFF" + le(36 + data, 4) + "WAVEfmt " + le(16, 4) + le(1, 2) + le(1, 2) + le(8000, 4) +
+           le(16000, 4) + le(2, 2) + le(16, 2) + "data" + le(data, 4) + std::string(data, '\0');
+}
+
+std::int64_t one(db::Database& db, const std::string& sql) {
+    auto s = db.prepare(sql);
+    return s.step() ? s.int64(0) : -1;
+}
+
+TEST_F(ScannerTest, ViewsFollowTheScanAndAnOlderIndexGetsThemWithoutChanges) {
+    media.write("Music/tone.wav", wav());
+    scan();
+    std::int64_t added_at = 0;
+    std::int64_t update_id = 0;
+    {
+        db::Database db(state / "index.db", db::OpenMode::read_write_create);
+        EXPECT_EQ(one(db, "SELECT child_count FROM views WHERE key = 'music/tracks'"), 1);
+        added_at = one(db, "SELECT added_at FROM objects WHERE is_container = 0");
+        EXPECT_GT(added_at, 1600000000); // when it was indexed: unix seconds of this run
+        // As an index from before the views (0006) would be: no views, no views_version.
+        db.exec(
+            "DELETE FROM view_items; DELETE FROM views; DELETE FROM settings WHERE key = 'views_version'");
+        EXPECT_EQ(one(db, "SELECT COUNT(*) FROM views"), 0);
+        update_id = one(db, "SELECT value FROM settings WHERE key = 'system_update_id'");
+    }
+    auto again = scan();
+    EXPECT_EQ(again.unchanged, 1);
+    db::Database db(state / "index.db", db::OpenMode::read_write_create);
+    EXPECT_EQ(one(db, "SELECT child_count FROM views WHERE key = 'music/tracks'"), 1);
+    // When it was first indexed: kept by the rescan.
+    EXPECT_EQ(one(db, "SELECT added_at FROM objects WHERE is_container = 0"), added_at);
+    // Renderers that cached the old root learn that it changed.
+    EXPECT_EQ(one(db, "SELECT value FROM settings WHERE key = 'system_update_id'"), update_id + 1);
+}
+
 } // namespace
 } // namespace hearth::library
