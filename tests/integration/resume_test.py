@@ -282,10 +282,10 @@ def check_registrar(runner, server, client_point):
 def find_ids(server):
     browser = s.SourceBrowser("127.0.0.1", server.base_url + "/control/ContentDirectory")
     ids = {}
-    for folder in browser.browse("0").objects:
+    for folder in browser.browse("folders").objects:
         for obj in browser.browse(folder.id).objects:
             ids[obj.title] = obj.id
-    for obj in browser.browse("0").objects:
+    for obj in browser.browse("folders").objects:
         if not obj.is_container:
             ids[obj.title] = obj.id
     return ids
