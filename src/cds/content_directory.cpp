@@ -174,7 +174,8 @@ db::ViewRow folders_view(std::int64_t shared_folders) {
             "object.container.storageFolder",
             {},
             shared_folders,
-            false};
+            false,
+            {}};
 }
 
 // The root's children: the views that have content (Video, Music, Pictures), then the folder tree.
@@ -189,7 +190,7 @@ Page browse_root(db::ObjectReader& reader, const BrowseArgs& args, DidlWriter& d
     const auto total = static_cast<std::int64_t>(tops.size());
     if (args.metadata) {
         didl.add_view(
-            {0, std::string(kRootId), "-1", "root", "object.container.storageFolder", {}, total, false});
+            {0, std::string(kRootId), "-1", "root", "object.container.storageFolder", {}, total, false, {}});
         return {1, 1};
     }
     const auto end = args.count == 0 ? total : std::min(total, args.start + args.count);
@@ -208,8 +209,8 @@ void add_object(const Completer& complete, DidlWriter& didl, db::ObjectRow& obje
 }
 
 // The folder tree: a real object, or (id 0) the shared folders under Folders.
-Page browse_folders(db::ObjectReader& reader, const Completer& complete, std::int64_t id, const BrowseArgs& args,
-                    DidlWriter& didl) {
+Page browse_folders(db::ObjectReader& reader, const Completer& complete, std::int64_t id,
+                    const BrowseArgs& args, DidlWriter& didl) {
     auto object = reader.get(id);
     if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
     if (args.metadata) {
@@ -242,8 +243,8 @@ Page browse_view_item(db::ObjectReader& reader, const Completer& complete, const
     return {1, 1};
 }
 
-Page browse_view(db::ObjectReader& reader, const Completer& complete, const ObjectRef& ref, const BrowseArgs& args,
-                 DidlWriter& didl) {
+Page browse_view(db::ObjectReader& reader, const Completer& complete, const ObjectRef& ref,
+                 const BrowseArgs& args, DidlWriter& didl) {
     auto view = reader.view(ref.key);
     if (!view) return browse_view_item(reader, complete, ref, args, didl);
     if (args.metadata) {

@@ -168,6 +168,7 @@ void DidlWriter::add_view(const db::ViewRow& v) {
     title(v.title);
     element("upnp:class", v.upnp_class);
     if (v.artist && filter_.wants("upnp:artist")) element("upnp:artist", *v.artist);
+    if (v.art_object) add_art_uri("/art/" + std::to_string(*v.art_object) + ".jpg");
     out_.append("</container>");
 }
 
@@ -317,10 +318,13 @@ void DidlWriter::add_subtitles(const db::ObjectRow& o) {
 
 // upnp:albumArtURI with DLNA's profile attribute (DLNA guidelines 7.3.61): what TVs show beside a track.
 void DidlWriter::add_album_art(const db::ObjectRow& o) {
-    auto path = art_path(o);
-    if (!path || !filter_.wants("upnp:albumArtURI")) return;
+    if (auto path = art_path(o)) add_art_uri(*path);
+}
+
+void DidlWriter::add_art_uri(const std::string& path) {
+    if (!filter_.wants("upnp:albumArtURI")) return;
     out_.append("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">");
-    append_xml_escaped(out_, base_url_ + *path);
+    append_xml_escaped(out_, base_url_ + path);
     out_.append("</upnp:albumArtURI>");
 }
 

@@ -22,11 +22,12 @@ const std::string kObjectColumns = [] {
     return out;
 }();
 
-constexpr const char* kViewColumns = "id, key, parent_key, title, upnp_class, artist, child_count, has_items";
+constexpr const char* kViewColumns =
+    "id, key, parent_key, title, upnp_class, artist, child_count, has_items, art_object";
 
 ViewRow read_view(const Statement& s) {
-    return {s.int64(0), s.text(1),     s.text(2),  s.text(3),
-            s.text(4),  s.opt_text(5), s.int64(6), s.int64(7) != 0};
+    return {s.int64(0),    s.text(1),  s.text(2),       s.text(3),     s.text(4),
+            s.opt_text(5), s.int64(6), s.int64(7) != 0, s.opt_int64(8)};
 }
 
 ObjectRow read_row(const Statement& s) {

@@ -165,6 +165,7 @@ struct Item {
     std::optional<std::int64_t> disc, track, mtime;
     std::optional<std::string> date;
     std::int64_t added_at = 0;
+    bool has_art = false; ///< objects.art is set: /art/<id> has a picture
 };
 
 Kind kind_of(std::string_view upnp_class) {
@@ -175,8 +176,9 @@ Kind kind_of(std::string_view upnp_class) {
 }
 
 std::vector<Item> load_items(db::Database& db) {
-    auto s = db.prepare("SELECT id, parent_id, upnp_class, title, path, artist, album, album_artist, genre, "
-                        "disc, track, date, mtime, added_at FROM objects WHERE is_container = 0");
+    auto s =
+        db.prepare("SELECT id, parent_id, upnp_class, title, path, artist, album, album_artist, genre, "
+                   "disc, track, date, mtime, added_at, art IS NOT NULL FROM objects WHERE is_container = 0");
     std::vector<Item> out;
     while (s.step()) {
         Item it;
@@ -193,6 +195,7 @@ std::vector<Item> load_items(db::Database& db) {
         it.date = s.opt_text(11);
         it.mtime = s.opt_int64(12);
         it.added_at = s.int64(13);
+        it.has_art = s.int64(14) != 0;
         out.push_back(std::move(it));
     }
     return out;
@@ -228,6 +231,7 @@ std::unordered_map<std::int64_t, Folder> load_folders(db::Database& db) {
 struct Node {
     std::string parent, title, upnp_class;
     std::optional<std::string> artist;
+    std::optional<std::int64_t> art_object;
     bool has_items = false;
     std::vector<std::string> children; ///< container keys, in order
     std::vector<std::int64_t> items;   ///< object ids, in order
@@ -251,7 +255,7 @@ class Layout {
         auto [it, inserted] = nodes_.try_emplace(key);
         if (inserted) {
             nodes_.at(parent).children.push_back(key);
-            it->second = Node{parent, std::move(title), std::move(upnp_class), {}, has_items, {}, {}};
+            it->second = Node{parent, std::move(title), std::move(upnp_class), {}, {}, has_items, {}, {}};
         }
         return it->second;
     }
@@ -295,7 +299,8 @@ class Layout {
         insert_view_.bind(5, n.upnp_class)
             .bind(6, n.artist)
             .bind(7, count)
-            .bind(8, std::int64_t{n.has_items});
+            .bind(8, std::int64_t{n.has_items})
+            .bind(9, n.art_object);
         insert_view_.exec();
         const auto view = db_.last_insert_id();
         std::int64_t at = 0;
@@ -308,8 +313,8 @@ class Layout {
     std::unordered_map<std::string, Node> nodes_;
     std::unordered_map<std::string, std::int64_t> groups_;
     db::Statement insert_view_ = db_.prepare(
-        "INSERT INTO views(key, parent_key, position, title, upnp_class, artist, child_count, has_items) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO views(key, parent_key, position, title, upnp_class, artist, child_count, has_items, "
+        "art_object) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     db::Statement insert_item_ =
         db_.prepare("INSERT INTO view_items(view, position, object_id) VALUES(?, ?, ?)");
 };
@@ -474,6 +479,9 @@ void add_album(Layout& layout, const std::string& parent, const std::string& key
     auto& node = layout.items(parent, key, album.title, "object.container.album.musicAlbum");
     node.artist = album.artist;
     node.items = ids(tracks);
+    // The album's cover: the first track (in play order) that has a picture.
+    auto with_art = std::find_if(tracks.begin(), tracks.end(), [](const Item* t) { return t->has_art; });
+    if (with_art != tracks.end()) node.art_object = (*with_art)->id;
 }
 
 using Albums = std::map<std::int64_t, Album>;
@@ -498,6 +506,8 @@ void build_music(Layout& layout, const Items& items) {
     Albums albums;
     std::map<std::int64_t, Named> artists, genres;
     std::map<std::pair<std::int64_t, std::int64_t>, Items> genre_tracks; // (genre, album) → tracks
+    std::map<std::int64_t, std::map<std::int64_t, std::set<std::int64_t>>>
+        ge_artists; // genre → artist → albums
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& g = groups[i];
         const auto artist = layout.group("artist", g.artist_key);
@@ -513,6 +523,7 @@ void build_music(Layout& layout, const Items& items) {
         auto& ge = genres[genre];
         if (ge.title.empty()) ge = {natural_key(*g.genre_title), *g.genre_title, {}};
         ge.albums.insert(album);
+        ge_artists[genre][artist].insert(album);
         genre_tracks[{genre, album}].push_back(items[i]);
     }
     layout.add("0", "music", "Music");
@@ -532,8 +543,23 @@ void build_music(Layout& layout, const Items& items) {
     for (const auto& ge : by_title(genres)) {
         const auto key = "music/genre/" + std::to_string(ge->first);
         layout.add("music/genres", key, ge->second.title, "object.container.genre.musicGenre");
+        // A genre by artist (each with its albums of that genre), and all its albums.
+        const auto genre_artists = key + "/artists";
+        layout.add(key, genre_artists, "Artists");
+        std::map<std::int64_t, Named> in_genre;
+        for (const auto& [artist, its_albums] : ge_artists[ge->first])
+            in_genre[artist] = {artists[artist].key, artists[artist].title, its_albums};
+        for (const auto& ar : by_title(in_genre)) {
+            const auto artist_key = key + "/artist/" + std::to_string(ar->first);
+            layout.add(genre_artists, artist_key, ar->second.title, "object.container.person.musicArtist");
+            for (const auto& al : sorted_albums(albums, ar->second.albums))
+                add_album(layout, artist_key, artist_key + "/album/" + std::to_string(al->first), al->second,
+                          genre_tracks[{ge->first, al->first}]);
+        }
+        const auto genre_albums = key + "/albums";
+        layout.add(key, genre_albums, "Albums");
         for (const auto& al : sorted_albums(albums, ge->second.albums)) {
-            add_album(layout, key, key + "/album/" + std::to_string(al->first), al->second,
+            add_album(layout, genre_albums, key + "/album/" + std::to_string(al->first), al->second,
                       genre_tracks[{ge->first, al->first}]);
         }
     }

@@ -41,6 +41,7 @@ TRACKS = {
     "Music/Hits/b.mp3": dict(title="Dance Two", artist="DJ Y", album="Hits 2001", track="2", genre="Dance"),
     "Music/Zed/alone.mp3": dict(title="Alone", artist="Zed", album="Solo", track="1", genre="Pop"),
 }
+COVERED = "Music/Zed/alone.mp3"  # the one track with an embedded cover: album "Solo" shows it
 EPISODES = ["Show S01E10.mkv", "Show S01E02.mkv", "Show S01E01.mkv"]  # written in this order
 PICTURES = {"Pictures/exif.jpg": "2015:06:21 08:30:00", "Pictures/plain.jpg": None}
 PLAIN_MTIME = 1300190400  # 2011-03-15 12:00 UTC: March 2011 in every time zone
@@ -53,11 +54,16 @@ def ffmpeg(*argv):
 
 
 def make_corpus(media):
+    # One track carries its album's cover inside (made outside the media folder, so it is no photo there).
+    cover = os.path.join(os.path.dirname(media), "cover.png")
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=300x300:rate=1:duration=1", "-frames:v", "1", cover)
     for rel, tags in TRACKS.items():
         os.makedirs(os.path.dirname(os.path.join(media, rel)), exist_ok=True)
         meta = [arg for k, v in tags.items() for arg in ("-metadata", f"{k}={v}")]
-        ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "libmp3lame", "-b:a", "32k",
-               "-id3v2_version", "3", *meta, os.path.join(media, rel))
+        picture = ["-i", cover, "-map", "0", "-map", "1", "-c:v", "mjpeg", "-disposition:v", "attached_pic"] \
+            if rel == COVERED else []
+        ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", *picture, "-c:a", "libmp3lame", "-b:a",
+               "32k", "-id3v2_version", "3", *meta, os.path.join(media, rel))
     season = os.path.join(media, "Video", "Show", "Season 1")
     os.makedirs(season)
     for name in EPISODES:
@@ -153,7 +159,23 @@ def check_artists(r):
 def check_genres(r):
     expect(r.titles("music/genres") == ["Dance", "Pop"], f"genres: {r.titles('music/genres')}")
     pop = r.child("music/genres", "Pop")
-    expect(r.titles(pop.id) == ["Duets", "Solo"], f"Pop: {r.titles(pop.id)}")
+    expect(r.titles(pop.id) == ["Artists", "Albums"], f"Pop: {r.titles(pop.id)}")
+    expect(r.titles(r.child(pop.id, "Albums").id) == ["Duets", "Solo"], "Pop's albums")
+    artists = r.child(pop.id, "Artists")
+    expect(r.titles(artists.id) == ["Big Star", "Zed"], f"Pop's artists: {r.titles(artists.id)}")
+    expect(r.titles(r.child(artists.id, "Big Star").id) == ["Duets"], "Big Star's Pop albums")
+
+
+def check_album_cover(r):
+    albums = {o.title: o for o in r.children("music/albums")}
+    expect(albums["Duets"].album_art is None, f"Duets has no picture, yet shows {albums['Duets'].album_art}")
+    art = albums["Solo"].album_art
+    solo_track = r.children(albums["Solo"].id)[0]
+    expect(art is not None and art.endswith(f"/art/{solo_track.ref_id}.jpg"),
+           f"Solo's albumArtURI {art!r} is not its track's thumbnail")
+    got = h.curl(art)
+    expect(got.status == 200 and got.headers.get("content-type") == "image/jpeg" and got.body[:2] == b"\xff\xd8",
+           f"{art}: {got.status} {got.headers.get('content-type')}")
 
 
 def check_view_items_refer_to_files(r):
@@ -284,7 +306,8 @@ def main():
         runner.run("music_albums_grouped", check_albums, r)
         runner.run("album_plays_by_disc_then_track", check_album_order, r)
         runner.run("artists_by_album_artist_and_various", check_artists, r)
-        runner.run("genres_list_albums", check_genres, r)
+        runner.run("genres_list_artists_and_albums", check_genres, r)
+        runner.run("album_shows_its_cover", check_album_cover, r)
         runner.run("view_items_refer_to_folder_items", check_view_items_refer_to_files, r)
         runner.run("search_scoped_to_view", check_search_scoped, r)
         runner.run("video_all_folder_recent_episode_order", check_video, r)

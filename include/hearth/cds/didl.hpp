@@ -51,6 +51,8 @@ class DidlWriter {
     void add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan);
     void add_subtitles(const db::ObjectRow& o);
     void add_album_art(const db::ObjectRow& o);
+    /// upnp:albumArtURI with the JPEG_TN thumbnail at this path (under base_url), if the Filter wants it.
+    void add_art_uri(const std::string& path);
     void add_thumbnail_res(const db::ObjectRow& o);
     void add_bookmark(std::int64_t seconds);
     void element(std::string_view name, std::string_view value);

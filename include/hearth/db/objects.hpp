@@ -68,7 +68,8 @@ struct ViewRow {
     std::string upnp_class;
     std::optional<std::string> artist; ///< an album's artist
     std::int64_t child_count = 0;
-    bool has_items = false; ///< its children are items (view_items), not view containers
+    bool has_items = false;                 ///< its children are items (view_items), not view containers
+    std::optional<std::int64_t> art_object; ///< an album's cover: one of its tracks with a picture
 };
 
 /// The probe's view of an indexed item, rebuilt from its row (for decisions that need no new probe).

@@ -47,7 +47,7 @@ std::optional<std::string> month_taken(const std::optional<std::string>& date,
                                        const std::optional<std::int64_t>& mtime);
 
 /// Bump when the views' layout or rules change: the next scan rebuilds them even if no file changed.
-inline constexpr std::int64_t kViewsVersion = 1;
+inline constexpr std::int64_t kViewsVersion = 2;
 
 /// Whether the stored views were built by this version of the rules.
 bool views_current(db::Database& db);

@@ -321,6 +321,7 @@ def _didl_object(obj, raw_res):
         title=obj.get_title(), upnp_class=obj.get_upnp_class())
     if is_container:
         item.child_count = obj.get_child_count()
+        item.album_art = obj.get_album_art()  # an album's cover
         return item
     item.artist = obj.get_artist()
     item.album = obj.get_album()

@@ -685,6 +685,25 @@ TEST(DidlArt, ItemsWithArtCarryAlbumArtUriAndAThumbnailRes) {
     }
 }
 
+TEST(DidlArt, AnAlbumContainerShowsItsCoverUnlessFilteredOut) {
+    db::ViewRow album{
+        7, "music/album/3", "music/albums", "Duets", "object.container.album.musicAlbum", "Big Star", 3, true,
+        21};
+    auto render = [&](const Filter& filter) {
+        DidlWriter writer(filter, kBase);
+        writer.add_view(album);
+        return writer.finish();
+    };
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(render(Filter("*")).c_str()));
+    auto art = doc.child("DIDL-Lite").child("container").child("upnp:albumArtURI");
+    EXPECT_EQ(std::string(art.text().get()), std::string(kBase) + "/art/21.jpg");
+    EXPECT_STREQ(art.attribute("dlna:profileID").value(), "JPEG_TN");
+    EXPECT_EQ(render(Filter("dc:title")).find("albumArtURI"), std::string::npos);
+    album.art_object.reset();
+    EXPECT_EQ(render(Filter("*")).find("albumArtURI"), std::string::npos);
+}
+
 TEST(DidlArt, ItemsWithoutArtHaveNone) {
     auto didl = write(Filter("*"), {music_track(), video(), photo(), container()});
     EXPECT_EQ(didl->xml.find("albumArtURI"), std::string::npos) << didl->xml;

@@ -191,7 +191,27 @@ TEST_F(RebuildViews, AlbumsPlayByDiscThenTrackAndKeepTheirIdsAcrossRebuilds) {
               (std::vector<std::string>{artists[0] + "/album/" + albums[0].substr(12)}));
     const auto genres = children("music/genres");
     ASSERT_EQ(genres.size(), 1u);
-    EXPECT_EQ(items(children(genres[0]).at(0)), (std::vector<std::int64_t>{22, 21, 20, 23}));
+    // A genre lists its artists (each with its albums of the genre) and its albums.
+    EXPECT_EQ(children(genres[0]), (std::vector<std::string>{genres[0] + "/artists", genres[0] + "/albums"}));
+    const auto genre_albums = children(genres[0] + "/albums");
+    ASSERT_EQ(genre_albums.size(), 1u);
+    EXPECT_EQ(items(genre_albums[0]), (std::vector<std::int64_t>{22, 21, 20, 23}));
+    const auto genre_artists = children(genres[0] + "/artists");
+    ASSERT_EQ(genre_artists.size(), 1u);
+    EXPECT_EQ(title(genre_artists[0]), "Big Star|1");
+    EXPECT_EQ(items(children(genre_artists[0]).at(0)), (std::vector<std::int64_t>{22, 21, 20, 23}));
+
+    // The album's cover is its first track in play order that has a picture.
+    auto art_object = [&](const std::string& key) {
+        auto s = db.prepare("SELECT art_object FROM views WHERE key = ?");
+        s.bind(1, key);
+        return s.step() ? s.opt_int64(0) : std::optional<std::int64_t>(-1);
+    };
+    EXPECT_EQ(art_object(albums[0]), std::nullopt);
+    tag(20, "art = 'embedded'");
+    tag(21, "art = '/media/Hits/cover.jpg'");
+    rebuild_views(db);
+    EXPECT_EQ(art_object(albums[0]), 21);
 
     // A new album appears; the old album, artist and genre keep their ids.
     add(30, 1, "other.mp3", kTrack);
