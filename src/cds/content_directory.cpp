@@ -390,13 +390,14 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
         return search_containers(*reader, *view, args, ctx);
     scope_to(*reader, args.where, ref);
     const std::int64_t limit = args.count == 0 ? -1 : args.count;
-    auto found = reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit);
+    std::int64_t total = 0;
+    auto found =
+        reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit, &total);
     DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
     for (auto& object : found) {
         complete(*reader, object, ctx);
         didl.add(object);
     }
-    const auto total = reader->count(args.where.sql, args.where.bindings);
     return browse_answer(didl.finish(), static_cast<std::int64_t>(found.size()), total,
                          reader->system_update_id());
 }

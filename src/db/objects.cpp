@@ -196,14 +196,27 @@ void bind_all(Statement& stmt, const std::vector<SqlValue>& bindings) {
 std::vector<ObjectRow> ObjectReader::search(const std::string& where, const std::vector<SqlValue>& bindings,
                                             const std::string& order_by, std::int64_t offset,
                                             std::int64_t limit) {
-    auto stmt = db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE " + where +
-                            " ORDER BY " + order_by + " LIMIT ? OFFSET ?");
+    return search(where, bindings, order_by, offset, limit, nullptr);
+}
+
+std::vector<ObjectRow> ObjectReader::search(const std::string& where, const std::vector<SqlValue>& bindings,
+                                            const std::string& order_by, std::int64_t offset,
+                                            std::int64_t limit, std::int64_t* total) {
+    // With a total wanted, the window count comes from the same pass over the table that finds the page
+    // (criteria such as `contains` scan every row: one scan instead of two).
+    auto stmt = db_.prepare(std::string("SELECT ") + kColumns + (total ? ", count(*) OVER ()" : "") +
+                            " FROM objects WHERE " + where + " ORDER BY " + order_by + " LIMIT ? OFFSET ?");
     bind_all(stmt, bindings);
     const int next = static_cast<int>(bindings.size()) + 1;
     stmt.bind(next, limit < 0 ? std::int64_t{-1} : limit).bind(next + 1, offset);
     std::vector<ObjectRow> out;
-    while (stmt.step())
+    const int total_column = stmt.column_count() - 1;
+    while (stmt.step()) {
+        if (total) *total = stmt.int64(total_column);
         out.push_back(read_row(stmt));
+    }
+    // A page past the end has no row to carry the total.
+    if (total && out.empty()) *total = count(where, bindings);
     return out;
 }
 

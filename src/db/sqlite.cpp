@@ -86,6 +86,9 @@ bool Statement::is_null(int column) const {
 std::int64_t Statement::int64(int column) const {
     return sqlite3_column_int64(stmt_, column);
 }
+int Statement::column_count() const {
+    return sqlite3_column_count(stmt_);
+}
 double Statement::real(int column) const {
     return sqlite3_column_double(stmt_, column);
 }

@@ -106,6 +106,10 @@ class ObjectReader {
     /// are `bindings` in order; ordered by order_by (whitelisted too), paged (limit < 0: all).
     std::vector<ObjectRow> search(const std::string& where, const std::vector<SqlValue>& bindings,
                                   const std::string& order_by, std::int64_t offset, std::int64_t limit);
+    /// As above, and sets *total to how many objects match without paging (in the same pass).
+    std::vector<ObjectRow> search(const std::string& where, const std::vector<SqlValue>& bindings,
+                                  const std::string& order_by, std::int64_t offset, std::int64_t limit,
+                                  std::int64_t* total);
     /// How many objects search() would return without paging.
     std::int64_t count(const std::string& where, const std::vector<SqlValue>& bindings);
     std::int64_t system_update_id();

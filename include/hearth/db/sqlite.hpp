@@ -45,6 +45,8 @@ class Statement {
 
     bool is_null(int column) const;
     std::int64_t int64(int column) const;
+    /// How many columns a row of this statement has.
+    int column_count() const;
     double real(int column) const;
     std::string text(int column) const;
     std::optional<std::int64_t> opt_int64(int column) const;
