@@ -180,6 +180,9 @@ std::vector<Item> load_items(db::Database& db) {
         db.prepare("SELECT id, parent_id, upnp_class, title, path, artist, album, album_artist, genre, "
                    "disc, track, date, mtime, added_at, art IS NOT NULL FROM objects WHERE is_container = 0");
     std::vector<Item> out;
+    // Sized once: growing by doubling would hold the old and the new array at once, the scan's peak memory.
+    auto n = db.prepare("SELECT COUNT(*) FROM objects WHERE is_container = 0");
+    if (n.step()) out.reserve(static_cast<std::size_t>(n.int64(0)));
     while (s.step()) {
         Item it;
         it.id = s.int64(0);
