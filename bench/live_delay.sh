@@ -62,7 +62,7 @@ def wait(pred, timeout):
         time.sleep(0.02)
     return None
 
-media = wait(lambda: browse("0").get("media"), 30)
+media = wait(lambda: browse("folders").get("media"), 30)
 drop = wait(lambda: browse(media).get("Drop"), 30)
 wait(lambda: len(browse(browse(media)["Other"])) == 200, 60)  # the first scan is done
 delays = []
