@@ -208,8 +208,8 @@ void add_object(const Completer& complete, DidlWriter& didl, db::ObjectRow& obje
 }
 
 // The folder tree: a real object, or (id 0) the shared folders under Folders.
-Page browse_folders(db::ObjectReader& reader, const Completer& complete, std::int64_t id, const BrowseArgs& args,
-                    DidlWriter& didl) {
+Page browse_folders(db::ObjectReader& reader, const Completer& complete, std::int64_t id,
+                    const BrowseArgs& args, DidlWriter& didl) {
     auto object = reader.get(id);
     if (!object) throw upnp::UpnpException(upnp::errors::no_such_object());
     if (args.metadata) {
@@ -242,8 +242,8 @@ Page browse_view_item(db::ObjectReader& reader, const Completer& complete, const
     return {1, 1};
 }
 
-Page browse_view(db::ObjectReader& reader, const Completer& complete, const ObjectRef& ref, const BrowseArgs& args,
-                 DidlWriter& didl) {
+Page browse_view(db::ObjectReader& reader, const Completer& complete, const ObjectRef& ref,
+                 const BrowseArgs& args, DidlWriter& didl) {
     auto view = reader.view(ref.key);
     if (!view) return browse_view_item(reader, complete, ref, args, didl);
     if (args.metadata) {
