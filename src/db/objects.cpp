@@ -301,7 +301,11 @@ std::vector<SubtitleRow> ObjectReader::subtitles_of(std::int64_t object_id) {
 }
 
 std::optional<SubtitleRow> ObjectReader::subtitle(std::int64_t id) {
-    auto s = db_.prepare("SELECT id, object_id, path, format, language FROM subtitles WHERE id = ?");
+    // A hidden video's subtitles are hidden with it.
+    auto s = db_.prepare(
+        std::string("SELECT id, object_id, path, format, language FROM subtitles WHERE id = ? "
+                    "AND EXISTS (SELECT 1 FROM objects WHERE objects.id = subtitles.object_id AND ") +
+        kVisible + ")");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return read_subtitle(s);
