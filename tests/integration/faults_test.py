@@ -383,14 +383,14 @@ def check_kill_during_rescan(ctx):
 # --- disk full ---------------------------------------------------------------------------------------
 
 def fill(folder):
-    """Write a file until the disk under `folder` is full; return its path."""
+    """Write a file until the disk under `folder` is full; return its path. Unbuffered: a buffered file would
+    raise ENOSPC again when closed, for the bytes left in its buffer."""
     path = os.path.join(folder, "filler")
     chunk = b"\0" * 65536
-    with open(path, "wb") as fh:
+    with open(path, "wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(chunk)
-                fh.flush()
         except OSError as exc:
             expect(exc.errno == errno.ENOSPC, f"filling failed with {exc}")
     return path
