@@ -1,5 +1,5 @@
 // The composition root's lifecycle: build every subsystem, start them in dependency order, reload on SIGHUP,
-// stop in reverse on SIGINT/SIGTERM. Runs on the main thread; the scan loop has a thread of its own.
+// stop in reverse on SIGINT/SIGTERM. Runs on the main thread; the live library loop has a thread of its own.
 #include "hearth/app/app.hpp"
 
 #include "app/state.hpp"
@@ -69,7 +69,7 @@ fs::path thumbnail_dir(const Config& config) {
 namespace {
 
 // The UDN is made once and kept in the database: TVs remember servers by it.
-DeviceIdentity load_identity(const fs::path& db_path) {
+DeviceIdentity store_identity(const fs::path& db_path) {
     db::Database db(db_path, db::OpenMode::read_write_create);
     db::configure_writer(db);
     db::Transaction tx(db);
@@ -94,6 +94,27 @@ DeviceIdentity load_identity(const fs::path& db_path) {
     put("boot_id", std::to_string(boot_id));
     tx.commit();
     return {*uuid, boot_id};
+}
+
+// A full disk must not keep Hearth from serving what is indexed: the identity is then read as it is, and this
+// boot's BOOTID.UPNP.ORG is not saved (the next boot may repeat it, which only makes TVs re-read
+// descriptions).
+DeviceIdentity load_identity(const fs::path& db_path) {
+    try {
+        return store_identity(db_path);
+    } catch (const db::DiskFull& e) {
+        log::warning("the disk holding the index is full (", e.what(), "): starting read-only");
+    }
+    db::Database db(db_path, db::OpenMode::read_only);
+    auto get = db.prepare("SELECT key, value FROM settings WHERE key IN ('device_uuid', 'boot_id')");
+    DeviceIdentity id{"", 1};
+    while (get.step()) {
+        if (get.text(0) == "device_uuid") id.uuid = get.text(1);
+        if (get.text(0) == "boot_id")
+            id.boot_id = static_cast<long>(parse_uint(get.text(1)).value_or(0) % 0x7FFFFFFF) + 1;
+    }
+    if (id.uuid.empty()) throw db::Error("no device identity yet, and no space to store one");
+    return id;
 }
 
 std::string server_header() {
@@ -213,11 +234,14 @@ std::unique_ptr<ssdp::Server> App::start_ssdp(const Config& config) {
 }
 
 void App::scanned(const library::ScanSummary& summary, bool full) {
-    if (full) {
+    if (summary.out_of_space) {
+        log::info(full ? "scan" : "live update", " stopped, no space left for the index: ", summary.line());
+    } else if (full) {
         log::info("scan finished: ", summary.line());
     } else if (!summary.changed_containers.empty()) {
         log::info("live update: ", summary.line());
     }
+    note_index_space(summary.out_of_space, config_.db_path);
     if (!summary.changed_containers.empty()) {
         std::vector<std::pair<std::string, std::int64_t>> containers;
         for (auto id : summary.changed_containers)
@@ -226,6 +250,10 @@ void App::scanned(const library::ScanSummary& summary, bool full) {
         state_->eventing.containers_changed("/event/ContentDirectory", containers);
     }
     state_->eventing.state_changed();
+    if (summary.out_of_space) {
+        daemon::notify_status("Serving read-only: no space left for the index");
+        return;
+    }
     if (full || summary.removed > 0) remove_stale_thumbnails();
     if (full) {
         auto reader = state_->readers.acquire();
@@ -247,6 +275,18 @@ void App::remove_stale_thumbnails() {
     }
     if (auto removed = state_->thumbnails.remove_except(keep); removed > 0)
         log::info("removed ", removed, " thumbnails of items that no longer have them");
+}
+
+// Said once when the disk holding the index fills up and once when space is back, however many scans run
+// in between (a full disk is not worth a log line per scan, let alone per file).
+void App::note_index_space(bool full, const fs::path& db_path) {
+    if (full && !index_full_) {
+        log::error("no space left on the disk holding the index (", db_path.parent_path().string(),
+                   "): serving what is indexed; new and changed files wait until space is freed");
+    } else if (!full && index_full_) {
+        log::info("space is back for the index: new and changed files are indexed again");
+    }
+    index_full_ = full;
 }
 
 // SIGHUP: re-read the options and config file and apply what can change without dropping streams.
@@ -293,6 +333,12 @@ int App::run() {
         log::warning("no media folder was set, so Hearth shares ", folders,
                      "; name yours with 'media = FOLDER' in /etc/hearth/hearth.conf or --media");
     }
+    for (const auto& dir : config_.media_dirs) {
+        if (std::error_code ec; !fs::is_directory(dir, ec))
+            log::warning("media folder ", dir.string(),
+                         " is not there now (a disk not mounted yet?): it is "
+                         "shared once it is");
+    }
     state_->devices.start();
     state_->descriptions.start();
     state_->eventing.add_service(
@@ -323,7 +369,13 @@ int App::run() {
         log::info("serving on ", i.name, " at http://", i.ipv4.front().text(), ":", config_.port, "/");
     }
     daemon::notify_ready();
-    daemon::Watchdog watchdog(config_.port, [&ssdp] { return ssdp->healthy(); });
+    // The watchdog thread asks the SSDP server for its health while a SIGHUP may replace it (a new name):
+    // both hold this lock (found by ThreadSanitizer: the watchdog read a Server being destroyed).
+    std::mutex ssdp_mutex;
+    daemon::Watchdog watchdog(config_.port, [&ssdp, &ssdp_mutex] {
+        std::lock_guard lock(ssdp_mutex);
+        return ssdp->healthy();
+    });
     watchdog.start();
     library::LiveOptions live_options;
     live_options.rescan_interval = std::chrono::seconds(config_.rescan_interval_s);
@@ -343,7 +395,10 @@ int App::run() {
     int sig = 0;
     while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
         daemon::notify_reloading();
-        reload(ssdp);
+        {
+            std::lock_guard lock(ssdp_mutex);
+            reload(ssdp);
+        }
         if (scan_requested_) library.request_full_scan();
         scan_requested_ = false;
         daemon::notify_ready();

@@ -201,8 +201,12 @@ std::vector<fs::path> media_dirs(const po::variables_map& vm, const Environment&
     for (const auto& text : vm["media"].as<std::vector<std::string>>()) {
         if (text.empty()) throw UsageError{"--media: empty folder name"};
         fs::path dir = fs::path(text).is_absolute() ? fs::path(text) : env.cwd / text;
+        // A folder that does not exist (yet) is accepted: it may be the mount point of a disk that is not
+        // mounted now, and Hearth must start, and reload, all the same; the scanner shares it once it is
+        // there.
         std::error_code ec;
-        if (!fs::is_directory(dir, ec)) throw UsageError{"--media: '" + text + "' is not a folder"};
+        if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+            throw UsageError{"--media: '" + text + "' is not a folder"};
         dir = fs::weakly_canonical(dir, ec);
         if (std::find(out.begin(), out.end(), dir) == out.end()) out.push_back(dir);
     }

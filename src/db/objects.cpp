@@ -115,7 +115,7 @@ media::MediaInfo media_info(const ObjectRow& row) {
 
 ObjectReader::ObjectReader(const std::filesystem::path& db_path)
     : db_(db_path, OpenMode::read_only),
-      get_(db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE id = ?")),
+      get_(db_.prepare(std::string("SELECT ") + kColumns + " FROM objects WHERE id = ? AND " + kVisible)),
       root_count_(db_.prepare("SELECT COUNT(*) FROM objects WHERE parent_id = 0")),
       update_id_(db_.prepare("SELECT value FROM settings WHERE key = 'system_update_id'")),
       unplaced_(
@@ -205,7 +205,8 @@ std::vector<ObjectRow> ObjectReader::search(const std::string& where, const std:
     // With a total wanted, the window count comes from the same pass over the table that finds the page
     // (criteria such as `contains` scan every row: one scan instead of two).
     auto stmt = db_.prepare(std::string("SELECT ") + kColumns + (total ? ", count(*) OVER ()" : "") +
-                            " FROM objects WHERE " + where + " ORDER BY " + order_by + " LIMIT ? OFFSET ?");
+                            " FROM objects WHERE " + kVisible + " AND (" + where + ") ORDER BY " + order_by +
+                            " LIMIT ? OFFSET ?");
     bind_all(stmt, bindings);
     const int next = static_cast<int>(bindings.size()) + 1;
     stmt.bind(next, limit < 0 ? std::int64_t{-1} : limit).bind(next + 1, offset);
@@ -221,7 +222,8 @@ std::vector<ObjectRow> ObjectReader::search(const std::string& where, const std:
 }
 
 std::int64_t ObjectReader::count(const std::string& where, const std::vector<SqlValue>& bindings) {
-    auto stmt = db_.prepare("SELECT COUNT(*) FROM objects WHERE " + where);
+    auto stmt =
+        db_.prepare(std::string("SELECT COUNT(*) FROM objects WHERE ") + kVisible + " AND (" + where + ")");
     bind_all(stmt, bindings);
     return stmt.step() ? stmt.int64(0) : 0;
 }
@@ -287,8 +289,10 @@ std::int64_t ObjectReader::folder_count() {
 }
 
 std::vector<FormatRow> ObjectReader::formats() {
-    auto stmt = db_.prepare("SELECT DISTINCT mime, dlna_profile, upnp_class LIKE 'object.item.imageItem%' "
-                            "FROM objects WHERE is_container = 0 AND mime IS NOT NULL ORDER BY 1, 2");
+    auto stmt = db_.prepare(std::string("SELECT DISTINCT mime, dlna_profile, upnp_class LIKE "
+                                        "'object.item.imageItem%' FROM objects WHERE is_container = 0 AND "
+                                        "mime IS NOT NULL AND ") +
+                            kVisible + " ORDER BY 1, 2");
     std::vector<FormatRow> out;
     while (stmt.step())
         out.push_back({stmt.text(0), stmt.opt_text(1), stmt.int64(2) != 0});
@@ -312,7 +316,11 @@ std::vector<SubtitleRow> ObjectReader::subtitles_of(std::int64_t object_id) {
 }
 
 std::optional<SubtitleRow> ObjectReader::subtitle(std::int64_t id) {
-    auto s = db_.prepare("SELECT id, object_id, path, format, language FROM subtitles WHERE id = ?");
+    // A hidden video's subtitles are hidden with it.
+    auto s = db_.prepare(
+        std::string("SELECT id, object_id, path, format, language FROM subtitles WHERE id = ? "
+                    "AND EXISTS (SELECT 1 FROM objects WHERE objects.id = subtitles.object_id AND ") +
+        kVisible + ")");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return read_subtitle(s);
@@ -323,7 +331,8 @@ std::vector<KindCount> ObjectReader::library_counts() {
         db_.prepare("SELECT CASE WHEN is_container THEN 'folders' WHEN upnp_class LIKE "
                     "'object.item.videoItem%' THEN 'video' "
                     "WHEN upnp_class LIKE 'object.item.audioItem%' THEN 'music' ELSE 'pictures' END AS kind, "
-                    "COUNT(*), COALESCE(SUM(size), 0) FROM objects GROUP BY kind ORDER BY kind");
+                    "COUNT(*), COALESCE(SUM(size), 0) FROM objects WHERE " +
+                    std::string(kVisible) + " GROUP BY kind ORDER BY kind");
     std::vector<KindCount> out;
     while (stmt.step())
         out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});

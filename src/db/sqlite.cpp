@@ -5,8 +5,14 @@
 
 namespace hearth::db {
 namespace {
+[[noreturn]] void throw_for(int code, std::string message) {
+    if ((code & 0xFF) == SQLITE_FULL) throw DiskFull(message);
+    throw Error(message);
+}
+
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
-    throw Error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+    if (db == nullptr) throw Error(std::string(what) + ": out of memory");
+    throw_for(sqlite3_extended_errcode(db), std::string(what) + ": " + sqlite3_errmsg(db));
 }
 } // namespace
 
@@ -131,10 +137,10 @@ Database::~Database() {
 void Database::exec(std::string_view sql) {
     std::string text(sql);
     char* err = nullptr;
-    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
         std::string msg = err ? err : "unknown error";
         sqlite3_free(err);
-        throw Error("exec: " + msg);
+        throw_for(rc, "exec: " + msg);
     }
 }
 

@@ -198,9 +198,14 @@ Registry::Seen Registry::seen(in_addr address, std::string_view user_agent, std:
     d.name = std::move(name);
     if (!user_agent.empty()) d.user_agent = clip(user_agent, 256);
     d.first_seen = d.last_seen = now;
-    {
+    try {
         std::lock_guard store_lock(store_mutex_);
         d = store_.insert_or_get(d);
+    } catch (const db::DiskFull&) {
+        // Serving must go on while the disk holding the database is full: the device is treated as new and
+        // undecided (id 0) for this request, and written at one of its next requests once space is back.
+        log::debug("new device at ", d.address, " not saved: no space left");
+        return {0, Status::pending, d.name.value_or(d.address)};
     }
     log::info("new device ", d.id, ": ", d.name.value_or("(no name)"), " at ", d.address, ", ",
               d.user_agent.value_or("no User-Agent"), " (", status_name(d.status), ")");
@@ -269,6 +274,7 @@ void Registry::flush() {
 }
 
 void Registry::loop() {
+    bool disk_full = false;
     while (true) {
         {
             std::unique_lock lock(mutex_);
@@ -278,6 +284,12 @@ void Registry::loop() {
         try {
             flush();
             reload();
+            disk_full = false;
+        } catch (const db::DiskFull& e) {
+            // Last-seen times wait in memory; said once, not every second while the disk stays full.
+            if (!disk_full)
+                log::warning("devices: ", e.what(), "; last-seen times are kept in memory meanwhile");
+            disk_full = true;
         } catch (const std::exception& e) {
             log::warning("devices: ", e.what(), "; will retry");
         }

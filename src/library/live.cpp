@@ -6,14 +6,61 @@
 #include "hearth/util/log.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <poll.h>
+#include <set>
+#include <sstream>
 #include <sys/eventfd.h>
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace hearth::library {
+
+namespace {
+
+std::string read_mountinfo() {
+    std::ifstream in("/proc/self/mountinfo");
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// mountinfo escapes space, tab, newline and backslash in paths as \ooo (octal).
+std::string unescape_mount_path(std::string_view text) {
+    std::string out;
+    auto octal = [&](std::size_t at) { return at < text.size() && text[at] >= '0' && text[at] <= '7'; };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
+            out +=
+                static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0'));
+            i += 3;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::set<fs::path> mount_points_under(std::string_view mountinfo, const std::vector<fs::path>& roots) {
+    std::set<fs::path> out;
+    std::istringstream lines{std::string(mountinfo)};
+    std::string line;
+    while (std::getline(lines, line)) {
+        // "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw": the fifth field is where.
+        std::istringstream fields(line);
+        std::string id, parent, device, source, where;
+        if (!(fields >> id >> parent >> device >> source >> where)) continue;
+        const fs::path at(unescape_mount_path(where));
+        for (const auto& root : roots) {
+            const auto rel = at.lexically_relative(root);
+            if (!rel.empty() && *rel.begin() != "..") out.insert(at);
+        }
+    }
+    return out;
+}
 
 std::chrono::seconds presence_check_interval(std::chrono::seconds rescan_interval) {
     constexpr std::chrono::seconds kMostly{30};
@@ -52,6 +99,7 @@ class LiveLibrary::Loop {
             if (!watcher_->watch_tree(root)) break;
         }
         report_watches();
+        mounts_ = mount_points_under(read_mountinfo(), roots_);
         available_.clear();
         for (const auto& root : roots_)
             available_[root] = Scanner::available(root);
@@ -83,11 +131,14 @@ class LiveLibrary::Loop {
         guarded([&](Scanner& s) { return s.run_folders(folders, owner_.stop_, &owner_.progress_); }, false);
     }
 
-    // A failed pass (the disk full under the database, say) is logged; the next event or check tries again.
+    // A failed pass is logged; the next event or check tries again. One stopped by a full disk under the
+    // index left changes unindexed that no event will announce again: a full scan at the next check
+    // picks them up once there is space.
     template <typename Pass> void guarded(Pass pass, bool full) {
         try {
             Scanner scanner(owner_.db_path_, roots_, owner_.probe_threads_);
             auto summary = pass(scanner);
+            if (full || summary.out_of_space) retry_full_ = summary.out_of_space;
             if (!owner_.stop_.load()) owner_.scanned_(summary, full);
         } catch (const std::exception& e) {
             log::error(full ? "scan failed: " : "live update failed: ", e.what());
@@ -125,8 +176,7 @@ class LiveLibrary::Loop {
                 settler_.changed(folder, now);
                 break;
             case FolderEvent::self_gone:
-                // A media folder itself: the presence check decides; anything else: its parent says.
-                if (std::find(roots_.begin(), roots_.end(), e.folder) != roots_.end()) next_check_ = now;
+                self_gone(e.folder, now);
                 break;
             case FolderEvent::writing:
                 settler_.writing(folder, e.name, now);
@@ -139,6 +189,16 @@ class LiveLibrary::Loop {
                 break;
             }
         }
+    }
+
+    // A watched folder went. A media folder that is gone: the presence check decides. A folder inside one
+    // deleted or moved away: its parent's events say so too. Its disk unmounted: only this says so (the
+    // empty mount point left behind is scanned, and hidden).
+    void self_gone(const fs::path& folder, Clock::time_point now) {
+        const bool root = std::find(roots_.begin(), roots_.end(), folder) != roots_.end();
+        if (root) next_check_ = now;
+        std::error_code ec;
+        if (!root || fs::is_directory(folder, ec)) settler_.changed(folder.string(), now);
     }
 
     void scan_settled() {
@@ -161,9 +221,22 @@ class LiveLibrary::Loop {
             // A remounted disk is a new folder to inotify: watch it again.
             if (there && !watcher_->watch_tree(root)) report_watches();
         }
+        // Disks mounted or unmounted at or under the media folders since the last check: an unmount may
+        // give no inotify event (a bind mount gives none), and a mount never does.
+        auto mounts = mount_points_under(read_mountinfo(), roots_);
+        std::set<fs::path> moved;
+        std::set_symmetric_difference(mounts.begin(), mounts.end(), mounts_.begin(), mounts_.end(),
+                                      std::inserter(moved, moved.end()));
+        mounts_ = std::move(mounts);
+        for (const auto& dir : moved) {
+            if (mounts_.contains(dir) && Scanner::available(dir) && !watcher_->watch_tree(dir))
+                report_watches();
+            if (std::find(turned.begin(), turned.end(), dir) == turned.end()) turned.push_back(dir);
+        }
         scan(turned);
         const auto every = owner_.options_.rescan_interval;
-        if (!watcher_->complete() && every.count() > 0 && now - last_full_ >= every) full_scan();
+        const bool fallback = !watcher_->complete() && every.count() > 0 && now - last_full_ >= every;
+        if (fallback || retry_full_) full_scan();
     }
 
     LiveLibrary& owner_;
@@ -171,6 +244,8 @@ class LiveLibrary::Loop {
     std::unique_ptr<Watcher> watcher_;
     ChangeSettler settler_;
     std::map<fs::path, bool> available_;
+    std::set<fs::path> mounts_; ///< mount points at or under the media folders at the last check
+    bool retry_full_ = false;   ///< the last pass stopped on a full disk
     Clock::time_point next_check_{};
     Clock::time_point last_full_{};
 };

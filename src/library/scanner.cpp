@@ -69,10 +69,14 @@ struct Known {
     std::int64_t size;
     std::int64_t mtime;
     bool container = false;
+    bool seen = false; ///< found unchanged by this pass: kept in memory, an unchanged row is not written
 };
 
+// A file found by the walk, waiting to be probed. The whole list is held until the probe pool has read it,
+// so the path is a plain string: an fs::path also holds its parsed components (a list allocation of
+// ~450 bytes for a path six folders deep), which at 20,000 new files was ~9 MiB of the scan's peak memory.
 struct Pending {
-    fs::path path;
+    std::string path;
     std::int64_t parent_id;
     std::int64_t size;
     std::int64_t mtime;
@@ -90,6 +94,13 @@ std::string json_ids(const std::vector<std::int64_t>& ids) {
 // The bounds of the paths strictly under a folder: "<dir>/" ≤ path < "<dir>0" ('0' follows '/').
 std::pair<std::string, std::string> subtree_range(const fs::path& dir) {
     return {dir.native() + "/", dir.native() + "0"};
+}
+
+// A hidden row keeps its parent as -parent - 1 (the same arithmetic restores it): Browse asks for one real
+// parent, every other reader query has db::kVisible, and the id survives until the folder it is in can be
+// read again. A media folder's own row goes offline as db::kOfflineParentId instead. See README.md.
+std::int64_t hidden_parent(std::int64_t parent_id) {
+    return -parent_id - 1;
 }
 
 struct Probed {
@@ -174,8 +185,9 @@ class Writer {
         return s.step() ? std::optional<std::int64_t>(s.int64(0)) : std::nullopt;
     }
 
+    /// Whether the index holds entries in this folder, shown or hidden.
     bool has_children(std::int64_t id) {
-        auto s = db_.prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE parent_id = ?)");
+        auto s = db_.prepare("SELECT EXISTS (SELECT 1 FROM objects WHERE parent_id IN (?1, -?1 - 1))");
         s.bind(1, id);
         return s.step() && s.int64(0) != 0;
     }
@@ -189,6 +201,22 @@ class Writer {
         changed(db::kRootId);
         dirty_ = true;
         return true;
+    }
+
+    /// Hides everything indexed under a folder that cannot be read now (not the folder's own row), keeping
+    /// each row, its id and its subtitles for when it is back. `folder_id` is the container renderers see
+    /// change (none when negative). Returns how many rows were shown until now.
+    std::int64_t hide_tree(const fs::path& folder, std::int64_t folder_id) {
+        auto [low, high] = subtree_range(folder);
+        auto hide = db_.prepare("UPDATE objects SET parent_id = -parent_id - 1 WHERE parent_id >= 0 AND "
+                                "path >= ? AND path < ?");
+        hide.bind(1, low).bind(2, high).exec();
+        const std::int64_t hidden = db_.changes();
+        if (hidden > 0) {
+            dirty_ = true;
+            changed(folder_id);
+        }
+        return hidden;
     }
 
     /// A file renamed or moved: the same row (and id) at its new place.
@@ -216,16 +244,12 @@ class Writer {
         return id;
     }
 
-    void move_container(std::int64_t id, std::int64_t old_parent, std::int64_t parent_id) {
-        move_container_.bind(1, parent_id).bind(2, generation_).bind(3, id).exec();
+    /// Gives a row another parent; also how a hidden row comes back.
+    void move(std::int64_t id, std::int64_t old_parent, std::int64_t parent_id) {
+        move_.bind(1, parent_id).bind(2, generation_).bind(3, id).exec();
         dirty_ = true;
         changed(old_parent);
         changed(parent_id);
-        tick();
-    }
-
-    void mark_seen(std::int64_t id) {
-        mark_seen_.bind(1, generation_).bind(2, id).exec();
         tick();
     }
 
@@ -234,10 +258,9 @@ class Writer {
         tick();
     }
 
-    void mark_tree_seen(const fs::path& root) {
-        auto [low, high] = subtree_range(root);
-        auto s = db_.prepare("UPDATE objects SET seen = ? WHERE path = ? OR (path >= ? AND path < ?)");
-        s.bind(1, generation_).bind(2, std::string_view(root.native())).bind(3, low).bind(4, high).exec();
+    /// Keeps the files known to be bad under a folder that could not be read through this pass.
+    void keep_skipped_under(const fs::path& folder) {
+        auto [low, high] = subtree_range(folder);
         auto k = db_.prepare("UPDATE skipped SET seen = ? WHERE path >= ? AND path < ?");
         k.bind(1, generation_).bind(2, low).bind(3, high).exec();
     }
@@ -280,7 +303,11 @@ class Writer {
             videos.reset();
         }
         if (!walked) {
-            db_.prepare("DELETE FROM subtitles WHERE seen < ?").bind(1, generation_).exec();
+            // Subtitles of hidden videos stay with them (their folder could not be looked at).
+            db_.prepare("DELETE FROM subtitles WHERE seen < ? AND object_id NOT IN "
+                        "(SELECT id FROM objects WHERE parent_id < 0)")
+                .bind(1, generation_)
+                .exec();
         } else {
             // Only the walked folders' subtitles were looked for; links of removed videos go in finish().
             db_.prepare("DELETE FROM subtitles WHERE seen < ? AND object_id IN "
@@ -293,19 +320,29 @@ class Writer {
     }
 
     void put_skipped(const Pending& f, const std::string& reason) {
-        put_skipped_.bind(1, std::string_view(f.path.native())).bind(2, f.size).bind(3, f.mtime);
+        put_skipped_.bind(1, std::string_view(f.path)).bind(2, f.size).bind(3, f.mtime);
         put_skipped_.bind(4, std::string_view(reason)).bind(5, generation_).exec();
         tick();
     }
 
-    /// Removes what this pass did not see (everywhere, or only among the children of the walked folders),
-    /// recounts children, bumps SystemUpdateID when anything changed.
-    std::int64_t finish(const std::vector<std::int64_t>* walked) {
-        std::int64_t removed = walked ? remove_unseen_in(*walked) : remove_unseen_everywhere();
+    /// Removes what this pass did not see: `unseen` are the rows it loaded (everywhere, or among the
+    /// children of the walked folders) and did not find, each removed unless this pass wrote it, with
+    /// everything under a vanished folder. Recounts children, bumps SystemUpdateID when anything changed.
+    /// Rows found unchanged are not written at all (marking each one seen rewrote every page of the table on
+    /// every rescan: most of the CPU and all of the I/O of restarting on an unchanged library), and only the
+    /// child counts that differ are.
+    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen) {
+        std::int64_t removed = remove_unseen(unseen);
+        if (walked)
+            remove_skipped_in(*walked);
+        else
+            db_.prepare("DELETE FROM skipped WHERE seen < ?").bind(1, generation_).exec();
         db_.exec("DELETE FROM subtitles WHERE object_id NOT IN (SELECT id FROM objects)");
         if (walked) {
             auto recount = db_.prepare("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c "
-                                       "WHERE c.parent_id = objects.id) WHERE id = ? AND is_container = 1");
+                                       "WHERE c.parent_id = objects.id) WHERE id = ? AND is_container = 1 "
+                                       "AND child_count IS NOT (SELECT COUNT(*) FROM objects c "
+                                       "WHERE c.parent_id = objects.id)");
             for (auto id : changed_) {
                 recount.bind(1, id).exec();
                 db::place_children(db_, id);
@@ -313,7 +350,8 @@ class Writer {
             if (has_unplaced()) db::place_objects(db_);
         } else {
             db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
-                     "objects.id) WHERE is_container = 1");
+                     "objects.id) WHERE is_container = 1 AND child_count IS NOT (SELECT COUNT(*) FROM "
+                     "objects c WHERE c.parent_id = objects.id)");
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
             if (dirty_ || removed > 0 || has_unplaced()) db::place_objects(db_);
         }
@@ -356,30 +394,24 @@ class Writer {
         if (container >= db::kRootId) changed_.insert(container);
     }
 
-    std::int64_t remove_unseen_everywhere() {
-        auto parents = db_.prepare("SELECT DISTINCT parent_id FROM objects WHERE seen < ?");
-        parents.bind(1, generation_);
-        while (parents.step())
-            changed(parents.int64(0));
-        db_.prepare("DELETE FROM objects WHERE seen < ?").bind(1, generation_).exec();
-        std::int64_t removed = db_.changes();
-        db_.prepare("DELETE FROM skipped WHERE seen < ?").bind(1, generation_).exec();
-        return removed;
-    }
-
-    // What a pass over some folders did not see among their children, with everything under a vanished
-    // subfolder. Rows elsewhere were not looked at and stay.
-    std::int64_t remove_unseen_in(const std::vector<std::int64_t>& walked) {
-        const auto ids = json_ids(walked);
-        auto gone = db_.prepare("SELECT parent_id, is_container, path FROM objects WHERE seen < ? AND "
-                                "parent_id IN (SELECT value FROM json_each(?))");
-        gone.bind(1, generation_).bind(2, ids);
+    std::int64_t remove_unseen(const std::vector<std::int64_t>& unseen) {
+        auto row = db_.prepare("SELECT parent_id, is_container, path FROM objects WHERE id = ? AND seen < ?");
+        auto remove = db_.prepare("DELETE FROM objects WHERE id = ?");
         std::vector<fs::path> vanished_folders;
-        while (gone.step()) {
-            changed(gone.int64(0));
-            if (gone.int64(1) != 0) vanished_folders.emplace_back(gone.text(2));
-        }
         std::int64_t removed = 0;
+        for (auto id : unseen) {
+            row.bind(1, id).bind(2, generation_);
+            if (!row.step()) { // written by this pass after all (moved, re-probed), or already gone
+                row.reset();
+                continue;
+            }
+            changed(row.int64(0));
+            if (row.int64(1) != 0) vanished_folders.emplace_back(row.text(2));
+            row.reset();
+            remove.bind(1, id).exec();
+            removed += db_.changes();
+        }
+        // Under a vanished folder: a partial pass did not walk it, so its rows are not among the unseen.
         auto under = db_.prepare("DELETE FROM objects WHERE path >= ? AND path < ?");
         auto skipped_under = db_.prepare("DELETE FROM skipped WHERE path >= ? AND path < ?");
         for (const auto& dir : vanished_folders) {
@@ -388,19 +420,18 @@ class Writer {
             removed += db_.changes();
             skipped_under.bind(1, low).bind(2, high).exec();
         }
-        db_.prepare("DELETE FROM objects WHERE seen < ? AND parent_id IN (SELECT value FROM json_each(?))")
-            .bind(1, generation_)
-            .bind(2, ids)
-            .exec();
-        removed += db_.changes();
-        // Skipped files directly in a walked folder ("<dir>/name" with no further '/').
+        return removed;
+    }
+
+    // Skipped files directly in a walked folder ("<dir>/name" with no further '/') that this pass did not
+    // find. Skipped files elsewhere were not looked at and stay.
+    void remove_skipped_in(const std::vector<std::int64_t>& walked) {
         db_.prepare("DELETE FROM skipped WHERE seen < ? AND EXISTS (SELECT 1 FROM objects o WHERE o.id IN "
                     "(SELECT value FROM json_each(?)) AND skipped.path >= o.path || '/' AND skipped.path < "
                     "o.path || '0' AND instr(substr(skipped.path, length(o.path) + 2), '/') = 0)")
             .bind(1, generation_)
-            .bind(2, ids)
+            .bind(2, json_ids(walked))
             .exec();
-        return removed;
     }
 
     // Removed folders need no ContainerUpdateIDs entry: nobody can browse them any more.
@@ -442,8 +473,7 @@ class Writer {
     db::Statement insert_container_ =
         db_.prepare("INSERT INTO objects(parent_id, is_container, path, title, upnp_class, seen) "
                     "VALUES(?, 1, ?, ?, 'object.container.storageFolder', ?)");
-    db::Statement move_container_ = db_.prepare("UPDATE objects SET parent_id = ?, seen = ? WHERE id = ?");
-    db::Statement mark_seen_ = db_.prepare("UPDATE objects SET seen = ? WHERE id = ?");
+    db::Statement move_ = db_.prepare("UPDATE objects SET parent_id = ?, seen = ? WHERE id = ?");
     db::Statement relocate_ =
         db_.prepare("UPDATE objects SET path = ?, parent_id = ?, seen = ? WHERE id = ?");
     db::Statement mark_skipped_seen_ = db_.prepare("UPDATE skipped SET seen = ? WHERE path = ?");
@@ -461,9 +491,7 @@ class Writer {
         "VALUES(?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
         "?20, ?21, "
         "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, unixepoch()) ON CONFLICT(path) DO UPDATE SET "
-        "parent_id "
-        "= "
-        "excluded.parent_id, "
+        "parent_id = excluded.parent_id, "
         "title = excluded.title, upnp_class = excluded.upnp_class, size = excluded.size, mtime = "
         "excluded.mtime, "
         "mime = excluded.mime, dlna_profile = excluded.dlna_profile, container = excluded.container, "
@@ -481,8 +509,8 @@ class Writer {
 void Writer::put_item(const Pending& f, const media::MediaInfo& info, const std::optional<std::string>& art) {
     auto format = media::dlna_format(info);
     auto& s = upsert_item_;
-    s.bind(1, f.parent_id).bind(2, std::string_view(f.path.native()));
-    s.bind(3, info.title ? *info.title : title_for(f.path.stem()));
+    s.bind(1, f.parent_id).bind(2, std::string_view(f.path));
+    s.bind(3, info.title ? *info.title : title_for(fs::path(f.path).stem()));
     s.bind(4, std::string_view(format.upnp_class)).bind(5, f.size).bind(6, f.mtime);
     s.bind(7, std::string_view(format.mime))
         .bind(8, format.profile)
@@ -525,6 +553,7 @@ class ProbePool {
             workers_.emplace_back([this] { work(); });
     }
     ~ProbePool() {
+        abandon_.store(true); // the scanner left early (stop, or an error such as a full disk)
         for (auto& w : workers_)
             w.join();
     }
@@ -543,7 +572,7 @@ class ProbePool {
 
   private:
     void work() {
-        while (!stop_.load()) {
+        while (!stop_.load() && !abandon_.load()) {
             std::size_t i = next_.fetch_add(1);
             if (i >= files_.size()) break;
             Probed p{&files_[i], media::probe(files_[i].path), std::nullopt};
@@ -561,6 +590,7 @@ class ProbePool {
 
     const std::vector<Pending>& files_;
     const std::atomic<bool>& stop_;
+    std::atomic<bool> abandon_{false};
     std::atomic<std::size_t> next_{0};
     std::mutex mutex_; // guards done_ and finished_
     std::condition_variable ready_cv_;
@@ -581,7 +611,12 @@ class Walk {
     Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary, ScanProgress& progress,
          const std::vector<fs::path>* scope)
         : writer_(writer), roots_(roots), summary_(summary), progress_(progress), scope_(scope),
-          objects_(writer.load_objects(scope)), skipped_(writer.load_skipped(scope)) {}
+          objects_(writer.load_objects(scope)), skipped_(writer.load_skipped(scope)) {
+        for (const auto& [path, known] : objects_) {
+            const bool offline_root = std::find(roots_.begin(), roots_.end(), path) != roots_.end();
+            if (known.parent_id < 0 && !offline_root) with_hidden_.insert(hidden_parent(known.parent_id));
+        }
+    }
 
     /// Walks every root (or the scope's folders); returns the files that need probing.
     std::vector<Pending> run(const std::atomic<bool>& stop) {
@@ -608,6 +643,21 @@ class Walk {
     /// The folders whose entries this pass looked at.
     const std::vector<std::int64_t>& walked() const { return walked_; }
 
+    /// The rows loaded at the start that this pass did not find (a full pass: any; a partial one: in the
+    /// folders it walked), leaving out what is under a folder it could not read.
+    std::vector<std::int64_t> unseen() const {
+        std::unordered_set<std::int64_t> walked(walked_.begin(), walked_.end());
+        std::vector<std::int64_t> out;
+        for (const auto& [path, known] : objects_) {
+            if (known.seen) continue;
+            const auto parent = known.parent_id < 0 ? hidden_parent(known.parent_id) : known.parent_id;
+            if (scope_ && !walked.contains(parent)) continue;
+            if (!kept_.empty() && under_kept(path)) continue;
+            out.push_back(known.id);
+        }
+        return out;
+    }
+
   private:
     bool inside_roots(const fs::path& canonical) const {
         for (const auto& root : roots_) {
@@ -621,10 +671,9 @@ class Walk {
         ++summary_.folders;
         auto it = objects_.find(dir.native());
         if (it == objects_.end()) return writer_.add_container(dir, parent_id);
-        if (it->second.parent_id != parent_id)
-            writer_.move_container(it->second.id, it->second.parent_id, parent_id);
-        else
-            writer_.mark_seen(it->second.id);
+        if (it->second.parent_id != parent_id) // moved, back online, or back from hiding
+            writer_.move(it->second.id, it->second.parent_id, parent_id);
+        it->second.seen = true;
         seen_.insert(it->second.id);
         return it->second.id;
     }
@@ -641,12 +690,15 @@ class Walk {
 
     void walk_root(const fs::path& root, const std::atomic<bool>& stop) {
         if (unavailable(root)) {
-            if (writer_.take_offline(root)) {
+            // Its own row leaves the root; what is under it is hidden from Search, the views and streams.
+            const bool went = writer_.take_offline(root);
+            writer_.hide_tree(root, db::kRootId);
+            if (went) {
                 log::warning("media folder ", root.string(),
                              " is unreadable, missing or empty now (unmounted?): its entries are hidden "
                              "until it is back");
             }
-            if (!scope_) writer_.mark_tree_seen(root); // keep what was indexed under it
+            keep(root); // what was indexed under it waits for its return
             return;
         }
         auto known = objects_.find(root.native());
@@ -674,12 +726,55 @@ class Walk {
             walked_.push_back(folder.id);
             progress_.set_current(folder.path.string());
             progress_.folders = summary_.folders;
-            std::error_code ec;
-            covers_.try_emplace(folder.id);
-            for (fs::directory_iterator it(folder.path, ec), end; !ec && it != end; it.increment(ec)) {
-                visit(it->path(), folder, stack);
-            }
-            if (ec) log::warning("cannot read folder ", folder.path.string(), ": ", ec.message());
+            walk_folder(folder, stack);
+        }
+    }
+
+    // A folder that cannot be listed, or that is empty while the index holds entries in it (the empty
+    // mount point an unmounted disk leaves), is not taken as "everything in it was deleted": its entries
+    // are hidden until it is back. One that fails part way (an I/O error) keeps what was not reached.
+    void walk_folder(const Folder& folder, std::vector<Folder>& stack) {
+        std::error_code ec;
+        fs::directory_iterator it(folder.path, ec);
+        if (ec) return hide(folder, "cannot be read (" + ec.message() + ")");
+        covers_.try_emplace(folder.id);
+        std::size_t entries = 0;
+        for (fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
+            ++entries;
+            visit(it->path(), folder, stack);
+        }
+        if (ec) {
+            log::warning("cannot read folder ", folder.path.string(), ": ", ec.message());
+            covers_.erase(folder.id);
+            keep(folder.path);
+            return;
+        }
+        if (entries == 0 && writer_.has_children(folder.id)) hide(folder, "is empty now (unmounted?)");
+    }
+
+    // Logged when it happens, not on every pass while it lasts.
+    void hide(const Folder& folder, const std::string& why) {
+        if (const auto hidden = writer_.hide_tree(folder.path, folder.id); hidden > 0) {
+            log::warning("media folder ", folder.path.string(), " ", why, ": hiding its ", hidden,
+                         " index entries until it is back");
+        } else {
+            log::debug("media folder ", folder.path.string(), " ", why);
+        }
+        keep(folder.path);
+    }
+
+    /// Keeps everything indexed under a folder through this pass (and the folder's own row).
+    void keep(const fs::path& folder) {
+        kept_.insert(folder.native());
+        writer_.keep_skipped_under(folder);
+    }
+
+    bool under_kept(std::string path) const {
+        while (true) {
+            if (kept_.contains(path)) return true;
+            const auto slash = path.rfind('/');
+            if (slash == std::string::npos || slash == 0) return false;
+            path.resize(slash);
         }
     }
 
@@ -687,8 +782,11 @@ class Walk {
         auto name = path.filename().native();
         if (name.empty() || name.front() == '.') return; // hidden files and folders stay private
         struct stat lst {};
-        struct stat st {};
-        if (::lstat(path.c_str(), &lst) != 0 || ::stat(path.c_str(), &st) != 0) return; // dangling link
+        if (::lstat(path.c_str(), &lst) != 0) return;
+        // Only a link needs a second look (at its target): one stat per entry, not two, is a third of the
+        // CPU of a rescan of an unchanged library.
+        struct stat st = lst;
+        if (S_ISLNK(lst.st_mode) && ::stat(path.c_str(), &st) != 0) return; // dangling link
         if (S_ISLNK(lst.st_mode)) {
             std::error_code ec;
             auto target = fs::canonical(path, ec);
@@ -699,10 +797,13 @@ class Walk {
         }
         if (S_ISDIR(st.st_mode)) {
             if (!visited_.insert({st.st_dev, st.st_ino}).second) return; // symlink loop or repeat
-            // A partial pass leaves a known subfolder alone: its own changes come as events of their own.
+            // A partial pass leaves a known subfolder alone: its own changes come as events of their own. One
+            // with hidden entries is looked at again: it may be readable again without an event of its own
+            // (no inotify watch could be set on it while it was not).
             auto known = objects_.find(path.native());
-            const bool descend =
-                parent.whole || known == objects_.end() || known->second.parent_id != parent.id;
+            const bool descend = parent.whole || known == objects_.end() ||
+                                 known->second.parent_id != parent.id ||
+                                 with_hidden_.contains(known->second.id);
             const auto id = ensure_container(path, parent.id);
             if (descend) stack.push_back({path, id, true});
             return;
@@ -724,7 +825,7 @@ class Walk {
     }
 
     void visit_media(const fs::path& path, std::int64_t parent_id, const struct stat& st) {
-        Pending f{path,
+        Pending f{path.native(),
                   parent_id,
                   static_cast<std::int64_t>(st.st_size),
                   static_cast<std::int64_t>(st.st_mtime),
@@ -739,20 +840,24 @@ class Walk {
         if (f.size == 0) return record_skip(f, "empty file");
         auto it = objects_.find(path.native());
         if (it != objects_.end()) {
-            f.existing_id = it->second.id;
-            seen_.insert(it->second.id);
-            if (it->second.size == f.size && it->second.mtime == f.mtime &&
-                it->second.parent_id == parent_id) {
-                ++summary_.unchanged;
-                writer_.mark_seen(it->second.id);
-                return;
+            Known& known = it->second;
+            f.existing_id = known.id;
+            seen_.insert(known.id);
+            if (known.size == f.size && known.mtime == f.mtime) {
+                if (known.parent_id == hidden_parent(parent_id)) // its folder is back: no need to probe
+                    writer_.move(known.id, known.parent_id, parent_id);
+                if (known.parent_id == parent_id || known.parent_id == hidden_parent(parent_id)) {
+                    ++summary_.unchanged;
+                    known.seen = true;
+                    return;
+                }
             }
         }
         pending_.push_back(std::move(f));
     }
 
     void record_skip(const Pending& f, const std::string& reason) {
-        log::warning("skipping ", f.path.string(), ": ", reason);
+        log::warning("skipping ", f.path, ": ", reason);
         ++summary_.skipped[reason_group(reason)];
         writer_.put_skipped(f, reason);
     }
@@ -778,19 +883,20 @@ class Walk {
         }
         for (auto& f : pending_) {
             if (f.existing_id || leaving.empty()) continue;
+            const fs::path path(f.path);
             auto [first, last] = leaving.equal_range({f.size, f.mtime});
             auto match = std::find_if(
-                first, last, [&](const auto& kv) { return kv.second.first.filename() == f.path.filename(); });
+                first, last, [&](const auto& kv) { return kv.second.first.filename() == path.filename(); });
             if (match == last) {
                 match = std::find_if(first, last, [&](const auto& kv) {
                     return kv.second.second.parent_id == f.parent_id &&
-                           kv.second.first.extension() == f.path.extension();
+                           kv.second.first.extension() == path.extension();
                 });
             }
             if (match == last) continue;
             const Known& old = match->second.second;
-            log::debug("moved: ", match->second.first.string(), " -> ", f.path.string());
-            writer_.relocate(old.id, f.path, old.parent_id, f.parent_id);
+            log::debug("moved: ", match->second.first.string(), " -> ", f.path);
+            writer_.relocate(old.id, path, old.parent_id, f.parent_id);
             f.existing_id = old.id;
             leaving.erase(match);
         }
@@ -805,6 +911,8 @@ class Walk {
     std::unordered_map<std::string, Known> skipped_;
     std::set<FileId> visited_;
     std::unordered_set<std::int64_t> seen_; ///< loaded rows this pass found again
+    std::unordered_set<std::string> kept_;  ///< folders that could not be read: what is under them stays
+    std::unordered_set<std::int64_t> with_hidden_; ///< loaded folders that hold hidden entries
     std::vector<std::int64_t> walked_;
     std::vector<Pending> pending_;
 
@@ -828,7 +936,7 @@ void record_probe(Writer& writer, const Probed& p, ScanSummary& summary) {
         return;
     }
     const auto& reason = std::get<media::ProbeError>(p.result).reason;
-    log::warning("skipping ", p.file->path.string(), ": ", reason);
+    log::warning("skipping ", p.file->path, ": ", reason);
     ++summary.skipped[reason_group(reason)];
     writer.put_skipped(*p.file, reason);
 }
@@ -892,11 +1000,28 @@ ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomi
     const auto start = Clock::now();
     ScanProgress unused;
     ScanProgress& p = progress ? *progress : unused;
-    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     p.phase = ScanProgress::walking;
     p.probed = 0;
     p.to_probe = 0;
     ScanSummary summary;
+    try {
+        index(folders, stop, p, summary, start);
+    } catch (const db::DiskFull& e) {
+        // What was committed before stays; the open batch is rolled back. Serving goes on from the index as
+        // it is, and a pass after space returns picks up the rest. The caller says so, once.
+        summary.out_of_space = true;
+        summary.changed_containers.clear();
+        log::debug("scan stopped: ", e.what());
+    }
+    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    p.seconds = summary.seconds;
+    p.phase = ScanProgress::finished;
+    return summary;
+}
+
+void Scanner::index(const std::vector<fs::path>* folders, const std::atomic<bool>& stop, ScanProgress& p,
+                    ScanSummary& summary, std::chrono::steady_clock::time_point start) {
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     Writer writer(db_path_);
     std::vector<fs::path> scope;
     if (folders) scope = scope_of(writer, roots_, *folders);
@@ -918,7 +1043,8 @@ ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomi
             ++done;
             record_probe(writer, *probed, summary);
             p.probed = static_cast<std::int64_t>(done);
-            p.set_current(probed->file->path.parent_path().string());
+            const auto& path = probed->file->path;
+            p.set_current(path.substr(0, path.rfind('/')));
             p.seconds = elapsed();
             if (Clock::now() - last_report > std::chrono::seconds(2)) {
                 log_progress(done, pending.size(), start);
@@ -928,21 +1054,17 @@ ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomi
     }
     if (stop.load()) {
         writer.flush(); // keep what was done; the next scan picks up the rest
-    } else {
-        const auto* walked = folders ? &walk.walked() : nullptr;
-        writer.link_subtitles(walk.subtitles_, walked);
-        std::vector<std::pair<std::int64_t, std::optional<std::string>>> covers;
-        for (const auto& [folder, best] : walk.covers_)
-            covers.emplace_back(folder, best.second);
-        writer.set_folder_covers(covers);
-        summary.removed = writer.finish(walked);
-        summary.system_update_id = writer.system_update_id();
-        summary.changed_containers = writer.changed_containers();
+        return;
     }
-    summary.seconds = elapsed();
-    p.seconds = summary.seconds;
-    p.phase = ScanProgress::finished;
-    return summary;
+    const auto* walked = folders ? &walk.walked() : nullptr;
+    writer.link_subtitles(walk.subtitles_, walked);
+    std::vector<std::pair<std::int64_t, std::optional<std::string>>> covers;
+    for (const auto& [folder, best] : walk.covers_)
+        covers.emplace_back(folder, best.second);
+    writer.set_folder_covers(covers);
+    summary.removed = writer.finish(walked, walk.unseen());
+    summary.system_update_id = writer.system_update_id();
+    summary.changed_containers = writer.changed_containers();
 }
 
 } // namespace hearth::library

@@ -1,5 +1,7 @@
 #include "hearth/library/views.hpp"
 
+#include "hearth/db/objects.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -176,9 +178,10 @@ Kind kind_of(std::string_view upnp_class) {
 }
 
 std::vector<Item> load_items(db::Database& db) {
-    auto s =
-        db.prepare("SELECT id, parent_id, upnp_class, title, path, artist, album, album_artist, genre, "
-                   "disc, track, date, mtime, added_at, art IS NOT NULL FROM objects WHERE is_container = 0");
+    auto s = db.prepare(
+        "SELECT id, parent_id, upnp_class, title, path, artist, album, album_artist, genre, "
+        "disc, track, date, mtime, added_at, art IS NOT NULL FROM objects WHERE is_container = 0 AND " +
+        std::string(db::kVisible));
     std::vector<Item> out;
     // Sized once: growing by doubling would hold the old and the new array at once, the scan's peak memory.
     auto n = db.prepare("SELECT COUNT(*) FROM objects WHERE is_container = 0");

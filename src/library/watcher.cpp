@@ -20,7 +20,8 @@ constexpr std::uint32_t kMask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED
 
 FolderEvent::Kind kind_of(std::uint32_t mask) {
     const bool dir = (mask & IN_ISDIR) != 0;
-    if (dir && (mask & (IN_CREATE | IN_MOVED_TO))) return FolderEvent::folder_added;
+    // A folder whose permissions changed may be readable now: watched and looked at like a new one.
+    if (dir && (mask & (IN_CREATE | IN_MOVED_TO | IN_ATTRIB))) return FolderEvent::folder_added;
     if (dir && (mask & (IN_DELETE | IN_MOVED_FROM))) return FolderEvent::folder_gone;
     if (mask & IN_CLOSE_WRITE) return FolderEvent::closed;
     if (mask & (IN_CREATE | IN_MODIFY)) return FolderEvent::writing;
@@ -109,6 +110,10 @@ std::vector<FolderEvent> Watcher::read() {
                 continue;
             }
             std::string name = e->len > 0 ? std::string(e->name) : std::string();
+            if (name.empty() && (e->mask & IN_ATTRIB)) { // the folder itself, made unreadable or readable
+                out.push_back({FolderEvent::changed, where->second, {}});
+                continue;
+            }
             if (name.empty() || name.front() == '.') continue; // hidden entries are not shared
             out.push_back({kind_of(e->mask), where->second, std::move(name)});
         }

@@ -154,6 +154,7 @@ def check_corpus(ctx):
         spec.size = os.path.getsize(os.path.join(ctx.media, relpath))
         ctx.files.append(spec)
     expect(all(f.size > 50_000_000 for f in ctx.files if f.kind == "audio"), "WAVs too small")
+    corpus.seal_read_only(ctx.media)
 
 
 def free_port_any():

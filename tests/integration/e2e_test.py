@@ -132,6 +132,7 @@ def check_corpus(ctx):
             print(f"  not expecting {relpath}: {why}")
         ctx.files = [f for f in ctx.files if f.relpath not in MINIDLNA_UNSUPPORTED]
     ctx.media_before = media_snapshot(ctx.media)
+    corpus.seal_read_only(ctx.media)
 
 
 def check_scan_only(ctx):

@@ -77,6 +77,7 @@ class Live:
         return self.client.browse(object_id).objects
 
     def media_container(self):
+        # The media folders are under Folders (the root shows the views first).
         top = [o for o in self.children("folders") if o.title == os.path.basename(self.media)]
         return top[0] if top else None
 
@@ -270,6 +271,8 @@ def run_checks(args, runner, src, workdir):
                 gone = servers.wait_until(lambda: live.media_container() is None, 2 + 8)
                 expect(gone, "the media folder's entries are still listed 10 s after it went away")
                 expect(live.client.browse("folders").total_matches == 0, "Folders still counts the folder")
+                expect(live.client.browse("0").total_matches == 0,
+                       "the root still shows views of the folder's entries")
             finally:
                 os.rename(away, media)
             back = servers.wait_until(lambda: live.media_container(), 2 + 8)

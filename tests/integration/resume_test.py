@@ -282,11 +282,9 @@ def check_registrar(runner, server, client_point):
 def find_ids(server):
     browser = s.SourceBrowser("127.0.0.1", server.base_url + "/control/ContentDirectory")
     ids = {}
+    # The media folder is under Folders (the root lists the views first).
     for folder in browser.browse("folders").objects:
         for obj in browser.browse(folder.id).objects:
-            ids[obj.title] = obj.id
-    for obj in browser.browse("folders").objects:
-        if not obj.is_container:
             ids[obj.title] = obj.id
     return ids
 

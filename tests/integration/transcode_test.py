@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import servers  # noqa: E402
+from e2elib import corpus, servers  # noqa: E402
 from e2elib.checks import CheckRunner, expect  # noqa: E402
 from e2elib.http import browse_body, curl  # noqa: E402
 
@@ -94,6 +94,7 @@ def make_corpus(media, work):
     fifth = len(data) // 5
     with open(os.path.join(media, "garbage_tail_hevc.mkv"), "wb") as fh:
         fh.write(data[:fifth] + random.Random(5).randbytes(len(data) - fifth))
+    corpus.seal_read_only(media)
 
 
 # --- probing ------------------------------------------------------------------------

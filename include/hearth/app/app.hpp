@@ -83,6 +83,8 @@ class App {
     void scanned(const library::ScanSummary& summary, bool full);
     /// After a full scan or one that removed files, on the live loop's thread.
     void remove_stale_thumbnails();
+    /// Logs when the disk holding the index fills up or has space again; on the live loop's thread.
+    void note_index_space(bool full, const std::filesystem::path& db_path);
     /// Stream limits for an audio/video GET. Pool threads.
     std::variant<std::shared_ptr<void>, http::Response>
     admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how,
@@ -92,6 +94,7 @@ class App {
     const std::vector<net::Interface> interfaces_;
     const Reparse reparse_;
     bool scan_requested_ = false;
+    bool index_full_ = false; ///< the last pass ran out of disk space (live loop thread only)
     std::unique_ptr<State> state_;
 };
 

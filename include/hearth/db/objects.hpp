@@ -21,6 +21,14 @@ inline constexpr std::int64_t kRootId = 0;
 /// children (so out of Browse), its entries kept so that they come back with the same ids.
 inline constexpr std::int64_t kOfflineParentId = -2;
 
+/// Rows a client may see. The scanner hides what was indexed under a folder that cannot be read now (an
+/// unmounted disk, a folder made unreadable) by storing each row's parent as -parent - 1, and takes a media
+/// folder's own row offline (kOfflineParentId), so that ids survive until it is back. Every query that is
+/// not scoped to one real parent (Search, BrowseMetadata, streams, the views) must include this condition.
+/// The unary + keeps SQLite from answering it with the parent index: a range over every visible row, looked
+/// up one by one, made a Search over 200,000 rows ten times slower than reading the table straight through.
+inline constexpr const char* kVisible = "+parent_id >= 0";
+
 /// A value bound to a `?` placeholder of generated SQL (search criteria).
 using SqlValue = std::variant<std::int64_t, std::string>;
 

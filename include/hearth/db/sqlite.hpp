@@ -18,6 +18,13 @@ class Error : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// SQLITE_FULL: the disk holding the database (or its WAL) has no space left. Writers stop and retry later;
+/// readers are unaffected, so serving goes on from what is indexed.
+class DiskFull : public Error {
+  public:
+    using Error::Error;
+};
+
 class Statement {
   public:
     Statement(sqlite3* db, std::string_view sql);

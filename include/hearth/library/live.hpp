@@ -13,6 +13,8 @@
 #include <functional>
 #include <limits>
 #include <mutex>
+#include <set>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -26,6 +28,10 @@ struct LiveOptions {
 
 /// How often the media folders' presence is checked for a rescan interval.
 std::chrono::seconds presence_check_interval(std::chrono::seconds rescan_interval);
+
+/// The mount points in `mountinfo` (the text of /proc/self/mountinfo) that are a media folder or under one.
+std::set<std::filesystem::path> mount_points_under(std::string_view mountinfo,
+                                                   const std::vector<std::filesystem::path>& roots);
 
 class LiveLibrary {
   public:

@@ -27,6 +27,8 @@ struct ScanSummary {
     /// Containers whose children were added, removed, moved or changed (0 is the root), for GENA's
     /// ContainerUpdateIDs; empty when nothing changed.
     std::vector<std::int64_t> changed_containers;
+    /// The disk holding the index filled up: the pass stopped there, what it had committed is kept.
+    bool out_of_space = false;
 
     std::int64_t indexed() const { return added + updated + unchanged; }
     std::int64_t skipped_total() const;
@@ -63,7 +65,8 @@ class Scanner {
   public:
     Scanner(std::filesystem::path db_path, std::vector<std::filesystem::path> roots, unsigned probe_threads);
 
-    /// One full pass. Returns early (with what it did so far committed) when stop becomes true.
+    /// One full pass. Returns early (with what it did so far committed) when stop becomes true, or when the
+    /// disk holding the index is full (out_of_space).
     ScanSummary run(const std::atomic<bool>& stop, ScanProgress* progress = nullptr);
 
     /// A pass over some folders only (those inotify saw change): each folder's own entries, and the whole
@@ -82,6 +85,8 @@ class Scanner {
   private:
     ScanSummary pass(const std::vector<std::filesystem::path>* folders, const std::atomic<bool>& stop,
                      ScanProgress* progress);
+    void index(const std::vector<std::filesystem::path>* folders, const std::atomic<bool>& stop,
+               ScanProgress& progress, ScanSummary& summary, std::chrono::steady_clock::time_point start);
 
     std::filesystem::path db_path_;
     std::vector<std::filesystem::path> roots_;

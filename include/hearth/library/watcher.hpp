@@ -17,14 +17,14 @@ struct FolderEvent {
         changed,      ///< an entry was created, removed, renamed or had its attributes changed
         writing,      ///< a file was created or written to
         closed,       ///< a file written to was closed
-        folder_added, ///< a folder was created or moved in: watch it and walk it
+        folder_added, ///< a folder was created, moved in or had its permissions changed: watch it, walk it
         folder_gone,  ///< a folder was removed or moved away
         self_gone,    ///< the watched folder itself went (a media folder unmounted, moved or deleted)
         overflow,     ///< the kernel dropped events: only a full rescan is sure to catch up
     };
     Kind kind;
     std::filesystem::path folder; ///< the folder the entry is in (or that went, for self_gone)
-    std::string name;             ///< the entry's name; empty for self_gone and overflow
+    std::string name;             ///< the entry's name; empty for the folder itself, and for overflow
 };
 
 class Watcher {

@@ -1,5 +1,6 @@
 """What make_corpus.sh builds, and what a server should make of it."""
 
+import errno
 import json
 import os
 import subprocess
@@ -92,6 +93,28 @@ def build(outdir, log):
             spec.duration = ffprobe_duration(path)
         files.append(spec)
     return files
+
+
+READ_ONLY_ENV = "HEARTH_TEST_READ_ONLY_MEDIA"
+
+
+def seal_read_only(path):
+    """Under `netns.sh --read-only-media`: make `path` a read-only bind mount of itself (private to the test's
+    mount namespace), so that the server under test cannot write anything under its media folder: a write
+    would fail with EROFS. Returns True when sealed, False when the variable is not set (nothing done)."""
+    if os.environ.get(READ_ONLY_ENV) != "1":
+        return False
+    subprocess.run(["mount", "--bind", path, path], check=True, timeout=10)
+    subprocess.run(["mount", "-o", "remount,bind,ro", path], check=True, timeout=10)
+    try:
+        with open(os.path.join(path, ".write-probe"), "w", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        if exc.errno == errno.EROFS:
+            print(f"  {path} is a read-only mount now")
+            return True
+        raise
+    raise RuntimeError(f"{path} is still writable after the read-only remount")
 
 
 def ffprobe_duration(url_or_path, timeout=30):

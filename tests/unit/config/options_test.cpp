@@ -187,6 +187,15 @@ TEST_F(ParseOptions, RepeatedMediaKeepOrderDropDuplicatesAndResolveAgainstCwd) {
         EXPECT_TRUE(d.is_absolute()) << d;
 }
 
+// An unmounted disk's mount point may be gone (udisks removes /media/USER/LABEL): Hearth starts and reloads
+// all the same, and the scanner shares the folder once it is there.
+TEST_F(ParseOptions, MissingMediaFolderIsAccepted) {
+    auto missing = root_ / "not-mounted";
+    auto config = parse_ok({"--media", missing.string()});
+    ASSERT_EQ(config.media_dirs.size(), 1U);
+    EXPECT_EQ(config.media_dirs[0], missing);
+}
+
 TEST_F(ParseOptions, MediaReplacesTheDefaults) {
     mkdir(home_ / "Videos");
     auto a = mkdir(root_ / "a");
@@ -215,7 +224,6 @@ TEST_F(ParseOptions, BadValuesExit2NamingTheOption) {
     }
     expect_usage_error({"--log-level", "verbose"}, "--log-level");
     expect_usage_error({"--log-level", "DEBUG"}, "--log-level");
-    expect_usage_error({"--media", (root_ / "missing").string()}, "--media");
     expect_usage_error({"--media", write_file(root_ / "file.txt", "x").string()}, "--media");
     expect_usage_error({"--media", ""}, "--media");
     expect_usage_error({"--db", ""}, "--db");

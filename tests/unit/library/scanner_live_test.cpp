@@ -48,6 +48,17 @@ class LiveScanTest : public ::testing::Test {
         auto found = r.search("path = ?", {(media / rel).string()}, "id", 0, 1);
         return found.empty() ? std::nullopt : std::optional<db::ObjectRow>(found[0]);
     }
+    /// The row's id whether it is shown or hidden (-1: no row).
+    std::int64_t stored_id(const std::string& rel) {
+        db::Database db(state / "index.db", db::OpenMode::read_only);
+        auto s = db.prepare("SELECT id FROM objects WHERE path = ?");
+        s.bind(1, (media / rel).string());
+        return s.step() ? s.int64(0) : -1;
+    }
+    std::int64_t in_view(const std::string& key) {
+        auto view = reader().view(key);
+        return view ? view->child_count : 0;
+    }
 };
 
 TEST_F(LiveScanTest, AFolderPassAddsWhatIsNewThereAndKeepsEverythingElse) {
@@ -151,6 +162,72 @@ TEST_F(LiveScanTest, AnEmptiedMountPointHidesTheFolderInsteadOfEmptyingIt) {
     full();
     EXPECT_EQ(at("one.wav")->id, one);
     EXPECT_EQ(reader().get(db::kRootId)->child_count, 1);
+}
+
+// What live sees when a disk mounted inside a media folder is unmounted: an empty mount point. Its entries
+// are hidden from Browse, Search and the views (not deleted), and come back with their ids.
+TEST_F(LiveScanTest, AnEmptiedSubfolderHidesItsEntriesEverywhereUntilTheyAreBack) {
+    media.write("A/Disk/Album/song.wav", wav(800));
+    media.write("A/Disk/top.wav", wav(800));
+    media.write("A/stays.wav", wav(800));
+    full();
+    const auto disk = at("A/Disk")->id;
+    const auto song = at("A/Disk/Album/song.wav")->id;
+    EXPECT_EQ(in_view("music/tracks"), 3);
+    test::TempDir elsewhere;
+    for (const char* name : {"Album", "top.wav"})
+        fs::rename(media / "A" / "Disk" / name, elsewhere / name);
+    auto s = folders({media / "A" / "Disk"});
+    EXPECT_EQ(s.removed, 0) << s.line();
+    EXPECT_EQ(s.changed_containers, std::vector<std::int64_t>{disk});
+    EXPECT_EQ(at("A/Disk")->child_count, 0); // the folder stays, empty
+    EXPECT_FALSE(at("A/Disk/Album/song.wav")) << "Search still finds a hidden item";
+    EXPECT_FALSE(reader().get(song)) << "BrowseMetadata (and streams) still find a hidden item";
+    EXPECT_EQ(reader().count("is_container = 0", {}), 1);
+    EXPECT_EQ(in_view("music/tracks"), 1);
+    EXPECT_EQ(stored_id("A/Disk/Album/song.wav"), song); // kept
+    EXPECT_EQ(full().removed, 0);                        // a full pass keeps them hidden too
+    EXPECT_EQ(in_view("music/tracks"), 1);
+    for (const char* name : {"Album", "top.wav"})
+        fs::rename(elsewhere / name, media / "A" / "Disk" / name);
+    s = folders({media / "A" / "Disk"});
+    EXPECT_EQ(s.added + s.updated, 0) << "probed again: " << s.line();
+    EXPECT_EQ(at("A/Disk/Album/song.wav")->id, song);
+    EXPECT_EQ(at("A/Disk")->child_count, 2);
+    EXPECT_EQ(in_view("music/tracks"), 3);
+}
+
+// The stage scheme took only a media folder's own row offline: its items stayed in Search and the views.
+TEST_F(LiveScanTest, AnOfflineMediaFolderHidesItsItemsFromSearchAndTheViews) {
+    media.write("A/one.wav", wav(800));
+    full();
+    const auto one = at("A/one.wav")->id;
+    const auto away = media.path().string() + ".away";
+    fs::rename(media.path(), away);
+    folders({media.path()});
+    EXPECT_FALSE(at("A/one.wav"));
+    EXPECT_FALSE(reader().get(one));
+    EXPECT_EQ(in_view("music/tracks"), 0);
+    fs::rename(away, media.path());
+    folders({media.path()});
+    EXPECT_EQ(at("A/one.wav")->id, one);
+    EXPECT_EQ(in_view("music/tracks"), 1);
+}
+
+// A file deleted while its folder was away is gone once the folder is back.
+TEST_F(LiveScanTest, WhatWasDeletedMeanwhileLeavesWhenTheFolderIsBack) {
+    media.write("A/Disk/kept.wav", wav(800));
+    media.write("A/Disk/deleted.wav", wav(800));
+    full();
+    test::TempDir elsewhere;
+    fs::rename(media / "A" / "Disk" / "kept.wav", elsewhere / "kept.wav");
+    fs::remove(media / "A" / "Disk" / "deleted.wav");
+    folders({media / "A" / "Disk"});
+    fs::rename(elsewhere / "kept.wav", media / "A" / "Disk" / "kept.wav");
+    auto s = folders({media / "A" / "Disk"});
+    EXPECT_EQ(s.removed, 1) << s.line();
+    EXPECT_EQ(stored_id("A/Disk/deleted.wav"), -1);
+    EXPECT_EQ(at("A/Disk")->child_count, 1);
 }
 
 } // namespace

@@ -132,6 +132,66 @@ TEST_F(ScannerTest, AMissingMediaFolderKeepsItsEntries) {
     EXPECT_EQ(summary.removed, 0) << summary.line();
 }
 
+// An unmounted disk leaves its mount point empty: what was indexed under it is hidden from every reader, not
+// deleted, and comes back with the same ids when the disk does.
+TEST_F(ScannerTest, AFolderThatEmptiesHidesItsEntriesAndTheyComeBackWithTheirIds) {
+    media.write("Disk/Inner/x.txt", "");
+    scan();
+    auto ids = [&] {
+        db::ObjectReader reader(state / "index.db");
+        auto top = reader.children(reader.children(db::kRootId, "id", 0, -1)[0].id, "title", 0, -1);
+        EXPECT_EQ(top.size(), 1u);
+        auto inner = reader.children(top.at(0).id, "title", 0, -1);
+        return std::pair(top.at(0).id, inner.empty() ? std::int64_t{-1} : inner[0].id);
+    };
+    const auto [disk_id, inner_id] = ids();
+    ASSERT_GT(inner_id, 0);
+    test::TempDir elsewhere;
+    fs::rename(media / "Disk" / "Inner", elsewhere / "Inner");
+    auto summary = scan();
+    EXPECT_EQ(summary.removed, 0) << summary.line();
+    EXPECT_EQ(ids(), std::pair(disk_id, std::int64_t{-1})); // Disk stays, empty
+    {
+        db::ObjectReader reader(state / "index.db");
+        EXPECT_FALSE(reader.get(inner_id)) << "a hidden row answers BrowseMetadata";
+        EXPECT_EQ(reader.count("title = ?", {std::string("Inner")}), 0);
+        EXPECT_EQ(reader.get(disk_id)->child_count, 0);
+    }
+    fs::rename(elsewhere / "Inner", media / "Disk" / "Inner");
+    scan();
+    EXPECT_EQ(ids(), std::pair(disk_id, inner_id));
+}
+
+TEST_F(ScannerTest, AMissingMediaFolderIsHiddenUntilItIsBack) {
+    media.write("Sub/x.txt", "");
+    test::TempDir elsewhere;
+    const auto root = elsewhere / "usb";
+    fs::rename(media / "Sub", root); // a media folder of its own now
+    Scanner scanner(state / "index.db", {root}, 1);
+    scanner.run(stop);
+    std::vector<std::int64_t> before;
+    {
+        db::ObjectReader reader(state / "index.db");
+        for (const auto& row : reader.children(db::kRootId, "id", 0, -1))
+            before.push_back(row.id);
+        ASSERT_EQ(before.size(), 1u);
+    }
+    fs::rename(root, media / "away");
+    EXPECT_EQ(scanner.run(stop).removed, 0);
+    {
+        db::ObjectReader reader(state / "index.db");
+        EXPECT_EQ(reader.get(db::kRootId)->child_count, 0);
+        EXPECT_TRUE(reader.children(db::kRootId, "id", 0, -1).empty());
+        EXPECT_FALSE(reader.get(before[0]));
+    }
+    fs::rename(media / "away", root);
+    scanner.run(stop);
+    db::ObjectReader reader(state / "index.db");
+    auto back = reader.children(db::kRootId, "id", 0, -1);
+    ASSERT_EQ(back.size(), 1u);
+    EXPECT_EQ(back[0].id, before[0]);
+}
+
 TEST(ScanSummary, LineNamesEveryCount) {
     ScanSummary s;
     s.added = 5;
@@ -250,6 +310,35 @@ TEST_F(ScannerTest, ViewsFollowTheScanAndAnOlderIndexGetsThemWithoutChanges) {
     EXPECT_EQ(one(db, "SELECT added_at FROM objects WHERE is_container = 0"), added_at);
     // Renderers that cached the old root learn that it changed.
     EXPECT_EQ(one(db, "SELECT value FROM settings WHERE key = 'system_update_id'"), update_id + 1);
+}
+
+// Restarting on an unchanged library must not rewrite it: no row written (each used to get its "seen"
+// generation, which rewrote every page of the table), no views rebuilt, no new SystemUpdateID.
+TEST_F(ScannerTest, AnUnchangedRescanWritesNoRowAndKeepsTheViews) {
+    media.write("Music/A/tone.wav", wav());
+    media.write("Music/B/tone.wav", wav());
+    media.write("Music/B/other.wav", wav());
+    media.write("Music/notes.txt", "not media");
+    scan();
+    auto update_id = [&] {
+        db::Database db(state / "index.db", db::OpenMode::read_only);
+        return one(db, "SELECT value FROM settings WHERE key = 'system_update_id'");
+    };
+    const auto before = update_id();
+    auto again = scan();
+    EXPECT_EQ(again.unchanged, 3) << again.line();
+    EXPECT_EQ(again.removed, 0);
+    EXPECT_TRUE(again.changed_containers.empty());
+    EXPECT_EQ(update_id(), before);
+    db::Database db(state / "index.db", db::OpenMode::read_only);
+    EXPECT_EQ(one(db, "SELECT COUNT(*) FROM objects WHERE seen = "
+                      "(SELECT value FROM settings WHERE key = 'scan_generation')"),
+              0);
+    // And what did change still goes.
+    fs::remove(media / "Music" / "B" / "tone.wav");
+    auto third = scan();
+    EXPECT_EQ(third.removed, 1) << third.line();
+    EXPECT_EQ(third.unchanged, 2);
 }
 
 } // namespace
