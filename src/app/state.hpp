@@ -25,6 +25,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace hearth {
@@ -59,8 +60,14 @@ struct App::State {
           streams({config.max_streams, config.max_streams_per_device, config.one_stream_per_title}),
           thumbnails(thumbnail_dir(config)), bookmarks(config.db_path) {}
 
-    std::shared_ptr<const Live> live() const { return live_.load(); }
-    void set_live(std::shared_ptr<const Live> next) { live_.store(std::move(next)); }
+    std::shared_ptr<const Live> live() const {
+        std::lock_guard lock(live_mutex_);
+        return live_;
+    }
+    void set_live(std::shared_ptr<const Live> next) {
+        std::lock_guard lock(live_mutex_);
+        live_.swap(next); // the old one is released outside the lock, when `next` goes
+    }
 
     const DeviceIdentity identity;
     db::ReaderPool readers;
@@ -84,7 +91,11 @@ struct App::State {
     const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   private:
-    std::atomic<std::shared_ptr<const Live>> live_;
+    // A mutex, not std::atomic<std::shared_ptr>: libstdc++ 12 guards that with a lock bit that
+    // ThreadSanitizer cannot see, so every SIGHUP during a request was reported as a race. The lock is held
+    // for a copy.
+    mutable std::mutex live_mutex_;
+    std::shared_ptr<const Live> live_; // guarded by live_mutex_
 };
 
 } // namespace hearth
