@@ -203,6 +203,16 @@ def check_search_scoped(r):
     expect(r.client.search("video", AUDIO).total_matches == 0, "Search in video found audio")
 
 
+def check_search_criteria(r):
+    # The issue's own example, over the whole library (the folder tree: each file once).
+    for needle, want in (("Dance", {"Dance One", "Dance Two"}), ("Two", {"Two", "Dance Two"}), ("zzz", set())):
+        found = r.client.search("0", f'{AUDIO} and dc:title contains "{needle}"')
+        titles = [o.title for o in found.objects]
+        expect(set(titles) == want and len(titles) == len(want) and found.total_matches == len(want),
+               f"contains {needle!r}: {titles} (TotalMatches {found.total_matches})")
+        expect(all(o.upnp_class.startswith("object.item.audioItem") for o in found.objects), "not audio")
+
+
 def check_video(r):
     expect(r.titles("video") == ["All videos", "By folder", "Recently added"], f"video: {r.titles('video')}")
     want = ["Show S01E01", "Show S01E02", "Show S01E10"]
@@ -310,6 +320,7 @@ def main():
         runner.run("album_shows_its_cover", check_album_cover, r)
         runner.run("view_items_refer_to_folder_items", check_view_items_refer_to_files, r)
         runner.run("search_scoped_to_view", check_search_scoped, r)
+        runner.run("search_audio_title_contains", check_search_criteria, r)
         runner.run("video_all_folder_recent_episode_order", check_video, r)
         runner.run("pictures_by_year_month_taken", check_pictures, r)
         runner.run("xbox_360_well_known_containers", check_xbox_well_known_containers, r)
