@@ -2,6 +2,7 @@
 
 #include "hearth/util/log.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <chrono>
 #include <cstring>
@@ -49,32 +50,21 @@ Watchdog::~Watchdog() {
 }
 
 void Watchdog::start() {
-    if (enabled()) thread_ = std::thread([this] { loop(); });
+    // Twice per interval.
+    if (enabled()) pinger_.start(std::chrono::microseconds(interval_us_ / 2), [this] { ping(); });
 }
 
 void Watchdog::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    pinger_.stop();
 }
 
-void Watchdog::loop() {
-    // Ping twice per interval; a check gets at most a quarter of it.
-    const auto period = std::chrono::microseconds(interval_us_ / 2);
+void Watchdog::ping() {
+    // A check gets at most a quarter of the interval.
     const int timeout_ms = static_cast<int>(std::max<std::uint64_t>(interval_us_ / 4000, 500));
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, period, [&] { return stopping_; })) {
-        lock.unlock();
-        bool healthy = others_alive_() && http_answers(port_, timeout_ms);
-        if (healthy) {
-            sd_notify(0, "WATCHDOG=1");
-        } else {
-            log::warning("watchdog: the server did not answer its own health check; not pinging systemd");
-        }
-        lock.lock();
+    if (others_alive_() && http_answers(port_, timeout_ms)) {
+        sd_notify(0, "WATCHDOG=1");
+    } else {
+        log::warning("watchdog: the server did not answer its own health check; not pinging systemd");
     }
 }
 

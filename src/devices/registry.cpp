@@ -141,16 +141,16 @@ Registry::~Registry() {
 }
 
 void Registry::start() {
-    thread_ = std::thread([this] { loop(); });
+    writer_.start(kSyncInterval, [this] { sync(); });
 }
 
 void Registry::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
+    writer_.stop();
+    try {
+        flush();
+    } catch (const std::exception& e) {
+        log::warning("devices: last-seen times not saved: ", e.what());
     }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
 }
 
 std::string Registry::key_for(in_addr address) {
@@ -273,31 +273,18 @@ void Registry::flush() {
         store_.touch(d);
 }
 
-void Registry::loop() {
-    bool disk_full = false;
-    while (true) {
-        {
-            std::unique_lock lock(mutex_);
-            wake_.wait_for(lock, kSyncInterval, [&] { return stopping_; });
-            if (stopping_) break;
-        }
-        try {
-            flush();
-            reload();
-            disk_full = false;
-        } catch (const db::DiskFull& e) {
-            // Last-seen times wait in memory; said once, not every second while the disk stays full.
-            if (!disk_full)
-                log::warning("devices: ", e.what(), "; last-seen times are kept in memory meanwhile");
-            disk_full = true;
-        } catch (const std::exception& e) {
-            log::warning("devices: ", e.what(), "; will retry");
-        }
-    }
+void Registry::sync() {
     try {
         flush();
+        reload();
+        disk_full_ = false;
+    } catch (const db::DiskFull& e) {
+        // Last-seen times wait in memory; said once, not every second while the disk stays full.
+        if (!disk_full_)
+            log::warning("devices: ", e.what(), "; last-seen times are kept in memory meanwhile");
+        disk_full_ = true;
     } catch (const std::exception& e) {
-        log::warning("devices: last-seen times not saved: ", e.what());
+        log::warning("devices: ", e.what(), "; will retry");
     }
 }
 

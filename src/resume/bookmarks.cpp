@@ -84,16 +84,17 @@ Bookmarks::~Bookmarks() {
 }
 
 void Bookmarks::start() {
-    thread_ = std::thread([this] { loop(); });
+    writer_.start(kSyncInterval, [this] {
+        try {
+            flush();
+        } catch (const std::exception& e) {
+            log::warning("bookmarks: ", e.what(), "; will retry");
+        }
+    });
 }
 
 void Bookmarks::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    writer_.stop();
     try {
         flush();
     } catch (const std::exception& e) {
@@ -146,21 +147,6 @@ void Bookmarks::flush() {
         for (const auto& [key, seconds] : changed)
             dirty_.insert(key);
         throw;
-    }
-}
-
-void Bookmarks::loop() {
-    while (true) {
-        {
-            std::unique_lock lock(mutex_);
-            wake_.wait_for(lock, kSyncInterval, [&] { return stopping_; });
-            if (stopping_) break;
-        }
-        try {
-            flush();
-        } catch (const std::exception& e) {
-            log::warning("bookmarks: ", e.what(), "; will retry");
-        }
     }
 }
 

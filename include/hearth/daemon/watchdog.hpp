@@ -3,11 +3,10 @@
 // answers a request from this host, and the other loops say they are alive — so that a hung server is
 // restarted. Does nothing when systemd asked for no watchdog. start/stop from the main thread; its own thread
 // pings.
-#include <condition_variable>
+#include "hearth/util/periodic.hpp"
+
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 namespace hearth::daemon {
 
@@ -26,15 +25,12 @@ class Watchdog {
     bool enabled() const { return interval_us_ > 0; }
 
   private:
-    void loop();
+    void ping();
 
     std::uint16_t port_;
     std::function<bool()> others_alive_;
     std::uint64_t interval_us_ = 0;
-    std::mutex mutex_; // guards stopping_
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
+    util::Periodic pinger_;
 };
 
 } // namespace hearth::daemon

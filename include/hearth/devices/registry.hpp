@@ -4,9 +4,9 @@
 // Registry is shared by the HTTP pool threads (any thread) and runs one thread of its own that writes
 // last-seen times and re-reads statuses, so that `hearth devices approve` works while the server runs.
 #include "hearth/db/sqlite.hpp"
+#include "hearth/util/periodic.hpp"
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -16,7 +16,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 namespace hearth::devices {
@@ -90,19 +89,18 @@ class Registry {
     std::string key_for(in_addr address);
     void reload();
     void flush();
-    void loop();
+    void sync(); // flush() and reload(), every second on writer_'s thread
 
     std::atomic<Mode> mode_;
-    mutable std::mutex mutex_; // guards everything below except store_ and the thread
+    mutable std::mutex mutex_; // guards everything below except store_, disk_full_ and writer_
     std::map<std::string, Device> by_key_;
     std::map<std::uint32_t, std::pair<std::string, std::chrono::steady_clock::time_point>> key_cache_;
     std::set<std::uint32_t> blocked_addresses_;
     std::set<std::string> dirty_;
-    bool stopping_ = false;
-    std::condition_variable wake_;
     std::mutex store_mutex_; // guards store_
     Store store_;
-    std::thread thread_;
+    bool disk_full_ = false; // writer_'s thread only
+    util::Periodic writer_;
 };
 
 } // namespace hearth::devices

@@ -3,8 +3,8 @@
 // streams stopped. The arithmetic is pure; Bookmarks keeps them in memory for Browse (never touching the
 // database on a request thread) and writes them through its own writer connection on a thread of its own.
 #include "hearth/db/sqlite.hpp"
+#include "hearth/util/periodic.hpp"
 
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -12,7 +12,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 
 namespace hearth::resume {
@@ -87,16 +86,13 @@ class Bookmarks {
   private:
     using Key = std::pair<std::int64_t, std::int64_t>; // object, device
     void flush();
-    void loop();
 
-    mutable std::mutex mutex_; // guards positions_, dirty_, stopping_
+    mutable std::mutex mutex_; // guards positions_, dirty_
     std::map<Key, std::int64_t> positions_;
     std::set<Key> dirty_;
-    bool stopping_ = false;
-    std::condition_variable wake_;
     std::mutex store_mutex_; // guards store_
     Store store_;
-    std::thread thread_;
+    util::Periodic writer_;
 };
 
 } // namespace hearth::resume
