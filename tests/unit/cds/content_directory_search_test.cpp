@@ -1,33 +1,16 @@
 // ContentDirectory's Search action over a real (temporary) index, driven through the SOAP action table.
 #include "hearth/cds/content_directory.hpp"
 #include "hearth/db/migrations.hpp"
-#include "hearth/util/strings.hpp"
+#include "support/cds_client.hpp"
 #include "support/temp_dir.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>
-#include <pugixml.hpp>
 
 namespace hearth::cds {
 namespace {
 
-std::string search_body(const std::string& container, const std::string& criteria, int start = 0,
-                        int count = 0, const std::string& sort = "") {
-    return "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
-           "<u:Search xmlns:u=\"urn:schemas-upnp-org:service:ContentDirectory:1\"><ContainerID>" +
-           container + "</ContainerID><SearchCriteria>" + xml_escape(criteria) +
-           "</SearchCriteria><Filter>*</Filter><StartingIndex>" + std::to_string(start) +
-           "</StartingIndex><RequestedCount>" + std::to_string(count) + "</RequestedCount><SortCriteria>" +
-           sort + "</SortCriteria></u:Search></s:Body></s:Envelope>";
-}
-
-struct SearchResult {
-    int status = 0;
-    int error_code = 0;
-    int returned = 0;
-    int total = 0;
-    std::vector<std::string> titles;
-};
+using test::search_body;
 
 class SearchActionTest : public ::testing::Test {
   protected:
@@ -63,26 +46,13 @@ class SearchActionTest : public ::testing::Test {
         }
     }
 
-    SearchResult search(const std::string& body, bool restricted = false) {
+    test::CdsReply search(const std::string& body, bool restricted = false) {
         upnp::RequestContext ctx{"http://10.0.0.1:8300"};
         ctx.restricted = restricted;
-        auto outcome = cd.actions().invoke(kServiceType, body, ctx);
-        SearchResult r;
-        r.status = outcome.http_status;
-        pugi::xml_document envelope;
-        EXPECT_TRUE(envelope.load_string(outcome.body.c_str()));
-        if (r.status != 200) {
-            r.error_code = envelope.select_node("//*[local-name()='errorCode']").node().text().as_int();
-            return r;
+        auto r = test::invoke(cd, body, ctx);
+        if (r.status == 200) {
+            EXPECT_EQ(r.update_id, 7);
         }
-        auto response = envelope.select_node("//*[local-name()='SearchResponse']").node();
-        r.returned = response.child("NumberReturned").text().as_int();
-        r.total = response.child("TotalMatches").text().as_int();
-        EXPECT_EQ(response.child("UpdateID").text().as_int(), 7);
-        pugi::xml_document didl;
-        EXPECT_TRUE(didl.load_string(response.child("Result").text().get()));
-        for (auto n : didl.document_element().children())
-            r.titles.push_back(n.child("dc:title").text().get());
         return r;
     }
 

@@ -2,32 +2,15 @@
 #include "hearth/cds/content_directory.hpp"
 #include "hearth/db/migrations.hpp"
 #include "hearth/renderers/profile.hpp"
+#include "support/cds_client.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <pugixml.hpp>
 
 namespace hearth::cds {
 namespace {
 
-std::string browse_body(const std::string& id, const std::string& flag, int start, int count,
-                        const std::string& sort = "", const std::string& filter = "*") {
-    return "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
-           "<u:Browse xmlns:u=\"urn:schemas-upnp-org:service:ContentDirectory:1\"><ObjectID>" +
-           id + "</ObjectID><BrowseFlag>" + flag + "</BrowseFlag><Filter>" + filter +
-           "</Filter><StartingIndex>" + std::to_string(start) + "</StartingIndex><RequestedCount>" +
-           std::to_string(count) + "</RequestedCount><SortCriteria>" + sort +
-           "</SortCriteria></u:Browse></s:Body></s:Envelope>";
-}
-
-struct BrowseResult {
-    int status = 0;
-    int error_code = 0;
-    int returned = 0;
-    int total = 0;
-    std::vector<std::string> titles;
-    pugi::xml_document didl;
-};
+using test::browse_body;
 
 class ContentDirectoryTest : public ::testing::Test {
   protected:
@@ -50,25 +33,13 @@ class ContentDirectoryTest : public ::testing::Test {
         }
     }
 
-    BrowseResult browse(const std::string& body, const renderers::Profile* profile = nullptr) {
+    test::CdsReply browse(const std::string& body, const renderers::Profile* profile = nullptr) {
         upnp::RequestContext ctx{"http://10.0.0.1:8300"};
         ctx.profile = profile;
-        auto outcome = cd.actions().invoke(kServiceType, body, ctx);
-        BrowseResult r;
-        r.status = outcome.http_status;
-        pugi::xml_document envelope;
-        EXPECT_TRUE(envelope.load_string(outcome.body.c_str()));
-        if (r.status != 200) {
-            r.error_code = envelope.select_node("//*[local-name()='errorCode']").node().text().as_int();
-            return r;
+        auto r = test::invoke(cd, body, ctx);
+        if (r.status == 200) {
+            EXPECT_EQ(r.update_id, 7);
         }
-        auto response = envelope.select_node("//*[local-name()='BrowseResponse']").node();
-        r.returned = response.child("NumberReturned").text().as_int();
-        r.total = response.child("TotalMatches").text().as_int();
-        EXPECT_EQ(response.child("UpdateID").text().as_int(), 7);
-        EXPECT_TRUE(r.didl.load_string(response.child("Result").text().get()));
-        for (auto n : r.didl.document_element().children())
-            r.titles.push_back(n.child("dc:title").text().get());
         return r;
     }
 

@@ -5,12 +5,11 @@
 #include "hearth/db/migrations.hpp"
 #include "hearth/library/views.hpp"
 #include "hearth/renderers/profile.hpp"
-#include "hearth/util/strings.hpp"
+#include "support/cds_client.hpp"
 #include "support/temp_dir.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>
-#include <pugixml.hpp>
 
 namespace hearth::cds {
 namespace {
@@ -48,27 +47,6 @@ TEST(ObjectIds, WindowsMediaConnectNumbersNameViews) {
     EXPECT_EQ(ms_container("music"), "music");
 }
 
-struct Reply {
-    int status = 0;
-    int error_code = 0;
-    int returned = 0;
-    int total = 0;
-    pugi::xml_document didl;
-    std::vector<pugi::xml_node> objects;
-    std::vector<std::string> ids() const {
-        std::vector<std::string> out;
-        for (auto n : objects)
-            out.emplace_back(n.attribute("id").value());
-        return out;
-    }
-    std::vector<std::string> titles() const {
-        std::vector<std::string> out;
-        for (auto n : objects)
-            out.emplace_back(n.child_value("dc:title"));
-        return out;
-    }
-};
-
 class ViewsActionTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -98,52 +76,23 @@ class ViewsActionTest : public ::testing::Test {
         library::rebuild_views(db);
     }
 
-    Reply call(const std::string& action, const std::string& args, bool restricted = false,
-               const renderers::Profile* profile = nullptr) {
-        const auto body = "<?xml version=\"1.0\"?><s:Envelope "
-                          "xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
-                          "<u:" +
-                          action + " xmlns:u=\"urn:schemas-upnp-org:service:ContentDirectory:1\">" + args +
-                          "<Filter>*</Filter><SortCriteria></SortCriteria></u:" + action +
-                          "></s:Body></s:Envelope>";
+    test::CdsReply call(const std::string& body, bool restricted = false,
+                        const renderers::Profile* profile = nullptr) {
         upnp::RequestContext ctx{"http://10.0.0.1:8300"};
         ctx.restricted = restricted;
         ctx.profile = profile;
-        auto outcome = cd.actions().invoke(kServiceType, body, ctx);
-        Reply r;
-        r.status = outcome.http_status;
-        pugi::xml_document envelope;
-        EXPECT_TRUE(envelope.load_string(outcome.body.c_str()));
-        if (r.status != 200) {
-            r.error_code = envelope.select_node("//*[local-name()='errorCode']").node().text().as_int();
-            return r;
-        }
-        auto response = envelope.select_node(("//*[local-name()='" + action + "Response']").c_str()).node();
-        r.returned = response.child("NumberReturned").text().as_int();
-        r.total = response.child("TotalMatches").text().as_int();
-        EXPECT_TRUE(r.didl.load_string(response.child("Result").text().get()));
-        for (auto n : r.didl.document_element().children())
-            r.objects.push_back(n);
-        EXPECT_EQ(r.returned, static_cast<int>(r.objects.size()));
-        return r;
+        return test::invoke(cd, body, ctx);
     }
 
-    Reply browse(const std::string& id, bool metadata = false, int start = 0, int count = 0,
-                 bool restricted = false) {
-        return call("Browse",
-                    "<ObjectID>" + id + "</ObjectID><BrowseFlag>" +
-                        (metadata ? "BrowseMetadata" : "BrowseDirectChildren") +
-                        "</BrowseFlag><StartingIndex>" + std::to_string(start) +
-                        "</StartingIndex><RequestedCount>" + std::to_string(count) + "</RequestedCount>",
+    test::CdsReply browse(const std::string& id, bool metadata = false, int start = 0, int count = 0,
+                          bool restricted = false) {
+        return call(test::browse_body(id, metadata ? "BrowseMetadata" : "BrowseDirectChildren", start, count),
                     restricted);
     }
 
-    Reply search(const std::string& container, const std::string& criteria,
-                 const renderers::Profile* profile = nullptr) {
-        return call("Search",
-                    "<ContainerID>" + container + "</ContainerID><SearchCriteria>" + xml_escape(criteria) +
-                        "</SearchCriteria><StartingIndex>0</StartingIndex><RequestedCount>0</RequestedCount>",
-                    false, profile);
+    test::CdsReply search(const std::string& container, const std::string& criteria,
+                          const renderers::Profile* profile = nullptr) {
+        return call(test::search_body(container, criteria), false, profile);
     }
 
     test::TempDir dir;
@@ -155,7 +104,7 @@ TEST_F(ViewsActionTest, RootListsTheViewsWithContentThenFolders) {
     auto root = browse("0");
     ASSERT_EQ(root.status, 200);
     EXPECT_EQ(root.ids(), (std::vector<std::string>{"music", "folders"}));
-    EXPECT_EQ(root.titles(), (std::vector<std::string>{"Music", "Folders"}));
+    EXPECT_EQ(root.titles, (std::vector<std::string>{"Music", "Folders"}));
     EXPECT_EQ(root.total, 2);
     EXPECT_STREQ(root.objects[0].attribute("parentID").value(), "0");
     EXPECT_EQ(root.objects[0].attribute("childCount").as_int(), 5); // artists, albums, genres, tracks, recent
@@ -179,14 +128,14 @@ TEST_F(ViewsActionTest, TheFolderTreeKeepsItsIdsUnderFolders) {
 
 TEST_F(ViewsActionTest, ArtistsAlbumsAndTracksInAlbumOrder) {
     auto artists = browse("music/artists");
-    ASSERT_EQ(artists.titles(), (std::vector<std::string>{"A", "B"}));
+    ASSERT_EQ(artists.titles, (std::vector<std::string>{"A", "B"}));
     EXPECT_STREQ(artists.objects[0].child_value("upnp:class"), "object.container.person.musicArtist");
     auto albums = browse(artists.ids()[0]);
-    ASSERT_EQ(albums.titles(), (std::vector<std::string>{"First"}));
+    ASSERT_EQ(albums.titles, (std::vector<std::string>{"First"}));
     EXPECT_STREQ(albums.objects[0].attribute("parentID").value(), artists.ids()[0].c_str());
     EXPECT_STREQ(albums.objects[0].child_value("upnp:artist"), "A");
     auto tracks = browse(albums.ids()[0]);
-    EXPECT_EQ(tracks.titles(), (std::vector<std::string>{"Two", "Ten"}));
+    EXPECT_EQ(tracks.titles, (std::vector<std::string>{"Two", "Ten"}));
     EXPECT_EQ(tracks.objects[0].attribute("childCount").as_int(), 0);
     EXPECT_STREQ(tracks.objects[0].attribute("parentID").value(), albums.ids()[0].c_str());
     EXPECT_STREQ(tracks.objects[0].attribute("refID").value(), "11");
@@ -250,15 +199,11 @@ TEST_F(ViewsActionTest, XboxWellKnownContainersOnlyForClientsThatUseThem) {
     // "Albums" searched for album containers lists the albums; "All music" searched for audio, the tracks.
     auto albums = search("7", "upnp:class = \"object.container.album.musicAlbum\"", &*xbox);
     ASSERT_EQ(albums.status, 200);
-    EXPECT_EQ(albums.titles(), (std::vector<std::string>{"First", "Second"}));
+    EXPECT_EQ(albums.titles, (std::vector<std::string>{"First", "Second"}));
     EXPECT_EQ(albums.total, 2);
     EXPECT_STREQ(albums.objects[0].attribute("parentID").value(), "music/albums");
     EXPECT_EQ(search("4", "upnp:class derivedfrom \"object.item.audioItem\"", &*xbox).total, 4);
-    EXPECT_EQ(call("Browse",
-                   "<ObjectID>6</ObjectID><BrowseFlag>BrowseDirectChildren</BrowseFlag><StartingIndex>0</"
-                   "StartingIndex><RequestedCount>0</RequestedCount>",
-                   false, &*xbox)
-                  .titles(),
+    EXPECT_EQ(call(test::browse_body("6", "BrowseDirectChildren", 0, 0), false, &*xbox).titles,
               (std::vector<std::string>{"A", "B"}));
     // For anyone else the numbers are object ids: 7 is no object here, 1 is the shared folder.
     EXPECT_EQ(search("7", "upnp:class = \"object.container.album.musicAlbum\"").error_code, 701);
