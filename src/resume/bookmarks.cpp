@@ -26,6 +26,10 @@ double finish_margin(double duration) {
 
 Verdict after_stream(const Played& played) {
     if (played.duration <= 0 || played.end - played.start < kMinPlayed) return {};
+    // A read that starts in the credits is a renderer fetching the index of an MP4 (its moov, several MB
+    // in a long film) or a seek table at the end of the file before it plays: it says nothing of where the
+    // viewer is.
+    if (played.start >= played.duration - finish_margin(played.duration)) return {};
     if (played.reached_end || played.end >= played.duration - finish_margin(played.duration))
         return {Change::clear, 0};
     if (played.end < kMinPosition) return {};

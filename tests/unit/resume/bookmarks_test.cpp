@@ -41,6 +41,9 @@ INSTANTIATE_TEST_SUITE_P(
         StreamCase{"a short look after a seek", {600, 606, 7200, false}, {Change::set, 606}},
         StreamCase{"a probe of the start", {0, 0.5, 7200, false}, {}},
         StreamCase{"a probe of the index at the end", {7199, 7200, 7200, true}, {}},
+        StreamCase{
+            "a film's whole moov index at the end (25 s worth of bytes)", {7175, 7200, 7200, true}, {}},
+        StreamCase{"started in the credits, stopped there", {7000, 7100, 7200, false}, {}},
         StreamCase{"stopped within the first seconds", {0, 8, 7200, false}, {}},
         StreamCase{"ran to the end", {0, 7200, 7200, true}, {Change::clear, 0}},
         StreamCase{"resumed and ran to the end", {3000, 7200, 7200, true}, {Change::clear, 0}},
