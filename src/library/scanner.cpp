@@ -576,8 +576,7 @@ class ProbePool {
             std::size_t i = next_.fetch_add(1);
             if (i >= files_.size()) break;
             Probed p{&files_[i], media::probe(files_[i].path), std::nullopt};
-            if (const auto* info = std::get_if<media::MediaInfo>(&p.result))
-                p.art = media::art_column(*info, files_[i].path);
+            if (const auto* info = std::get_if<media::MediaInfo>(&p.result)) p.art = media::art_column(*info);
             add_date_taken(p);
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(p));

@@ -47,21 +47,6 @@ std::optional<int> cover_rank(std::string_view file_name) {
     return std::nullopt;
 }
 
-std::optional<std::filesystem::path> find_cover(const std::filesystem::path& folder) {
-    std::optional<std::filesystem::path> best;
-    int best_rank = 0;
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        auto rank = cover_rank(it->path().filename().native());
-        if (!rank || (best && *rank >= best_rank)) continue;
-        std::error_code type_ec;
-        if (!it->is_regular_file(type_ec)) continue;
-        best = it->path();
-        best_rank = *rank;
-    }
-    return best;
-}
-
 std::string picture_mime(std::string_view bytes) {
     if (bytes.size() > 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF") return "image/jpeg";
     if (bytes.size() > 8 && bytes.substr(0, 8) == "\x89PNG\r\n\x1A\n") return "image/png";
@@ -86,11 +71,10 @@ std::string art_features(ArtSize size) {
            ";DLNA.ORG_OP=00;DLNA.ORG_CI=1;DLNA.ORG_FLAGS=00f00000000000000000000000000000";
 }
 
-std::optional<std::string> art_column(const MediaInfo& info, const std::filesystem::path& media_file) {
+std::optional<std::string> art_column(const MediaInfo& info) {
     if (info.kind == Kind::video) return "frame";
     if (info.kind == Kind::image) return "picture";
     if (info.embedded_picture) return "embedded";
-    if (auto cover = find_cover(media_file.parent_path())) return cover->string();
     return std::nullopt;
 }
 

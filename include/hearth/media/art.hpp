@@ -20,9 +20,6 @@ inline constexpr std::int64_t kMaxEmbeddedArtBytes = 16 << 20;
 /// .png. Pure.
 std::optional<int> cover_rank(std::string_view file_name);
 
-/// The best-ranked cover file directly in `folder`, or nullopt. Reads the folder's listing only.
-std::optional<std::filesystem::path> find_cover(const std::filesystem::path& folder);
-
 /// "image/jpeg" / "image/png" from a picture's first bytes; empty when it is neither. Pure.
 std::string picture_mime(std::string_view bytes);
 
@@ -47,10 +44,10 @@ const char* art_profile(ArtSize size);
 /// interactive transfer and DLNA 1.5 (FLAGS=00f…). Pure.
 std::string art_features(ArtSize size);
 
-/// The objects.art value for a probed file: "frame" for videos, "picture" for photos, "embedded" for audio
-/// with a usable picture inside, else the path of the folder's cover file; nullopt when there is none.
-/// Lists the file's folder for audio without an embedded picture; any thread.
-std::optional<std::string> art_column(const MediaInfo& info, const std::filesystem::path& media_file);
+/// The objects.art value a probed file gives itself: "frame" for videos, "picture" for photos, "embedded"
+/// for audio with a usable picture inside; nullopt otherwise. The scanner's walk, which lists every folder
+/// anyway, then points the audio without a picture of its own at the folder's cover file. Pure.
+std::optional<std::string> art_column(const MediaInfo& info);
 
 /// The source an objects.art value names for this media file; nullopt for none. Pure.
 std::optional<ArtSource> art_source(std::string_view column, const std::filesystem::path& media_file);
