@@ -133,7 +133,10 @@ ObjectReader::ObjectReader(const std::filesystem::path& db_path)
                       // index) SQLite may scan every object and look each up in the view instead.
                       " FROM view_items v CROSS JOIN objects o ON o.id = v.object_id WHERE v.view = ? "
                       "AND v.position >= ? ORDER BY v.position LIMIT ?")),
-      view_holds_(db_.prepare("SELECT EXISTS (SELECT 1 FROM view_items WHERE view = ? AND object_id = ?)")) {
+      view_holds_(db_.prepare("SELECT EXISTS (SELECT 1 FROM view_items WHERE view = ? AND object_id = ?)")),
+      subtitles_of_(
+          db_.prepare("SELECT id, object_id, path, format, language FROM subtitles WHERE object_id = ? "
+                      "ORDER BY format != 'srt', language IS NOT NULL, language, id")) {
     // A view's items sit anywhere in the table (title order is not indexing order), so a page of one reads
     // ~50 scattered pages: mapped, they cost no read() each, which keeps the tail latency of big views down.
     db_.exec("PRAGMA mmap_size = 268435456");
@@ -192,12 +195,6 @@ void bind_all(Statement& stmt, const std::vector<SqlValue>& bindings) {
     }
 }
 } // namespace
-
-std::vector<ObjectRow> ObjectReader::search(const std::string& where, const std::vector<SqlValue>& bindings,
-                                            const std::string& order_by, std::int64_t offset,
-                                            std::int64_t limit) {
-    return search(where, bindings, order_by, offset, limit, nullptr);
-}
 
 std::vector<ObjectRow> ObjectReader::search(const std::string& where, const std::vector<SqlValue>& bindings,
                                             const std::string& order_by, std::int64_t offset,
@@ -306,12 +303,14 @@ SubtitleRow read_subtitle(const Statement& s) {
 } // namespace
 
 std::vector<SubtitleRow> ObjectReader::subtitles_of(std::int64_t object_id) {
-    auto s = db_.prepare("SELECT id, object_id, path, format, language FROM subtitles WHERE object_id = ? "
-                         "ORDER BY format != 'srt', language IS NOT NULL, language, id");
-    s.bind(1, object_id);
+    // Asked for every video on a Browse page: prepared once per connection (reset first in case a
+    // failed step left it mid-way).
+    subtitles_of_.reset();
+    subtitles_of_.bind(1, object_id);
     std::vector<SubtitleRow> out;
-    while (s.step())
-        out.push_back(read_subtitle(s));
+    while (subtitles_of_.step())
+        out.push_back(read_subtitle(subtitles_of_));
+    subtitles_of_.reset();
     return out;
 }
 

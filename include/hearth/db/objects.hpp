@@ -111,13 +111,11 @@ class ObjectReader {
     std::vector<ObjectRow> children_in_default_order(std::int64_t parent, std::int64_t offset,
                                                      std::int64_t limit);
     /// Objects matching a WHERE body built only from whitelisted columns and `?` placeholders, whose values
-    /// are `bindings` in order; ordered by order_by (whitelisted too), paged (limit < 0: all).
-    std::vector<ObjectRow> search(const std::string& where, const std::vector<SqlValue>& bindings,
-                                  const std::string& order_by, std::int64_t offset, std::int64_t limit);
-    /// As above, and sets *total to how many objects match without paging (in the same pass).
+    /// are `bindings` in order; ordered by order_by (whitelisted too), paged (limit < 0: all). With `total`,
+    /// sets *total to how many objects match without paging (in the same pass).
     std::vector<ObjectRow> search(const std::string& where, const std::vector<SqlValue>& bindings,
                                   const std::string& order_by, std::int64_t offset, std::int64_t limit,
-                                  std::int64_t* total);
+                                  std::int64_t* total = nullptr);
     /// How many objects search() would return without paging.
     std::int64_t count(const std::string& where, const std::vector<SqlValue>& bindings);
     std::int64_t system_update_id();
@@ -157,6 +155,7 @@ class ObjectReader {
     Statement view_children_;
     Statement view_items_;
     Statement view_holds_;
+    Statement subtitles_of_;
     std::int64_t opened_at_update_ = 0;
 };
 
