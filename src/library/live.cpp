@@ -78,11 +78,12 @@ class LiveLibrary::Loop {
         while (!owner_.stopping_.load()) {
             wait();
             if (owner_.stopping_.load()) return;
+            // A SIGHUP, or an inotify overflow among the events: rescan everything now, not at the next wake.
+            if (!owner_.full_requested_.load()) take_events();
             if (owner_.full_requested_.exchange(false)) {
                 restart();
                 continue;
             }
-            take_events();
             if (!owner_.stopping_.load()) scan_settled();
             if (!owner_.stopping_.load()) periodic();
         }
