@@ -52,6 +52,7 @@ std::string ScanSummary::line() const {
         out += ")";
     }
     out += ", ignored " + std::to_string(not_media) + " non-media files";
+    if (folders_not_read > 0) out += ", " + std::to_string(folders_not_read) + " unchanged folders not read";
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.2f", seconds);
     return out + ", in " + secs + " s";
@@ -61,12 +62,58 @@ std::string reason_group(const std::string& reason) {
     return reason.substr(0, reason.find(':'));
 }
 
+std::int64_t folder_stamp(const struct stat& st, std::time_t now) {
+    if (now - st.st_ctim.tv_sec < 2) return 0;
+    auto h = static_cast<std::uint64_t>(st.st_ctim.tv_sec) * 1'000'000'000ULL +
+             static_cast<std::uint64_t>(st.st_ctim.tv_nsec);
+    auto mix = [&h](std::uint64_t v) {
+        h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 31;
+    };
+    mix(static_cast<std::uint64_t>(st.st_ino));
+    mix(static_cast<std::uint64_t>(st.st_dev));
+    return h == 0 ? 1 : static_cast<std::int64_t>(h);
+}
+
+std::optional<std::vector<fs::path>>
+folders_to_read(const std::vector<IndexedFolder>& folders, const std::vector<std::int64_t>& hidden_parents,
+                const std::vector<fs::path>& roots,
+                const std::function<std::int64_t(const fs::path&)>& stamp_now) {
+    auto under_a_root = [&](const fs::path& path) {
+        return std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
+            auto rel = path.lexically_relative(root);
+            return !rel.empty() && *rel.begin() != "..";
+        });
+    };
+    std::set<fs::path> out;
+    std::unordered_map<std::int64_t, const IndexedFolder*> shown;
+    std::size_t shown_count = 0;
+    for (const auto& root : roots) {
+        auto it = std::find_if(folders.begin(), folders.end(), [&](const auto& f) { return f.path == root; });
+        if (it == folders.end() || it->parent_id != db::kRootId) out.insert(root); // new, offline or back
+    }
+    for (const auto& f : folders) {
+        if (!under_a_root(f.path))
+            return std::nullopt;       // a media folder no longer shared: the full pass removes it
+        if (f.parent_id < 0) continue; // hidden: read again with the shown folder it is in
+        shown.emplace(f.id, &f);
+        ++shown_count;
+        if (f.stamp == 0 || stamp_now(f.path) != f.stamp) out.insert(f.path);
+    }
+    for (auto parent : hidden_parents) {
+        // A hidden row keeps -parent - 1; its folder is read when it is shown (else its own folder is).
+        if (auto it = shown.find(-parent - 1); it != shown.end()) out.insert(it->second->path);
+    }
+    if (out.size() * 2 > shown_count && !out.empty()) return std::nullopt;
+    return std::vector<fs::path>(out.begin(), out.end());
+}
+
 namespace {
 
 struct Known {
     std::int64_t id;
     std::int64_t parent_id;
-    std::int64_t size;
+    std::int64_t size; ///< a folder: its stamp when last read whole (folder_stamp(); 0: not known)
     std::int64_t mtime;
     bool container = false;
     bool seen = false; ///< found unchanged by this pass: kept in memory, an unchanged row is not written
@@ -135,8 +182,9 @@ class Writer {
     /// Every indexed object, or (scope given) those at or under the scope's folders.
     std::unordered_map<std::string, Known> load_objects(const std::vector<fs::path>* scope) {
         std::unordered_map<std::string, Known> out;
-        const std::string columns =
-            "SELECT path, id, parent_id, COALESCE(size, -1), COALESCE(mtime, -1), is_container FROM objects";
+        const std::string columns = "SELECT path, id, parent_id, CASE WHEN is_container THEN "
+                                    "COALESCE(folder_stamp, 0) ELSE COALESCE(size, -1) END, "
+                                    "COALESCE(mtime, -1), is_container FROM objects";
         auto read = [&](db::Statement& s) {
             while (s.step())
                 out.emplace(s.text(0),
@@ -176,6 +224,38 @@ class Writer {
             read(s);
         }
         return out;
+    }
+
+    struct FolderRow {
+        std::string path;
+        std::int64_t id;
+        std::int64_t parent_id;
+        std::int64_t stamp; ///< 0: not known
+    };
+
+    /// Every indexed folder, shown or not.
+    std::vector<FolderRow> folders() {
+        std::vector<FolderRow> out;
+        auto s = db_.prepare(
+            "SELECT path, id, parent_id, COALESCE(folder_stamp, 0) FROM objects WHERE is_container = 1");
+        while (s.step())
+            out.push_back({s.text(0), s.int64(1), s.int64(2), s.int64(3)});
+        return out;
+    }
+
+    /// The paths and stored parents of the hidden rows (parent_id < 0).
+    std::vector<std::pair<std::string, std::int64_t>> hidden_rows() {
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        auto s = db_.prepare("SELECT path, parent_id FROM objects WHERE parent_id < 0");
+        while (s.step())
+            out.emplace_back(s.text(0), s.int64(1));
+        return out;
+    }
+
+    /// Notes a folder's stamp after a pass read it whole. Not a change anyone sees: nothing is bumped.
+    void set_folder_stamp(std::int64_t id, std::int64_t stamp) {
+        set_stamp_.bind(1, stamp != 0 ? std::optional<std::int64_t>(stamp) : std::nullopt).bind(2, id).exec();
+        tick();
     }
 
     /// The id of the indexed folder at this path.
@@ -476,6 +556,7 @@ class Writer {
     db::Statement move_ = db_.prepare("UPDATE objects SET parent_id = ?, seen = ? WHERE id = ?");
     db::Statement relocate_ =
         db_.prepare("UPDATE objects SET path = ?, parent_id = ?, seen = ? WHERE id = ?");
+    db::Statement set_stamp_ = db_.prepare("UPDATE objects SET folder_stamp = ? WHERE id = ?");
     db::Statement mark_skipped_seen_ = db_.prepare("UPDATE skipped SET seen = ? WHERE path = ?");
     db::Statement put_skipped_ = db_.prepare(
         "INSERT INTO skipped(path, size, mtime, reason, seen) VALUES(?, ?, ?, ?, ?) ON CONFLICT(path) DO "
@@ -734,6 +815,9 @@ class Walk {
     // mount point an unmounted disk leaves), is not taken as "everything in it was deleted": its entries
     // are hidden until it is back. One that fails part way (an I/O error) keeps what was not reached.
     void walk_folder(const Folder& folder, std::vector<Folder>& stack) {
+        // Stamped before the listing: a change while it is read shows as a change next time.
+        struct stat st {};
+        const bool stamped = ::stat(folder.path.c_str(), &st) == 0;
         std::error_code ec;
         fs::directory_iterator it(folder.path, ec);
         if (ec) return hide(folder, "cannot be read (" + ec.message() + ")");
@@ -749,7 +833,16 @@ class Walk {
             keep(folder.path);
             return;
         }
-        if (entries == 0 && writer_.has_children(folder.id)) hide(folder, "is empty now (unmounted?)");
+        if (entries == 0 && writer_.has_children(folder.id)) return hide(folder, "is empty now (unmounted?)");
+        if (stamped) record_stamp(folder, folder_stamp(st, ::time(nullptr)));
+    }
+
+    // Only a stamp that differs is written: a rescan of an unchanged library writes nothing.
+    void record_stamp(const Folder& folder, std::int64_t stamp) {
+        auto known = objects_.find(folder.path.native());
+        const std::int64_t before =
+            known != objects_.end() && known->second.container ? known->second.size : 0;
+        if (stamp != before) writer_.set_folder_stamp(folder.id, stamp);
     }
 
     // Logged when it happens, not on every pass while it lasts.
@@ -959,12 +1052,16 @@ bool Scanner::available(const fs::path& root) {
 }
 
 ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) {
-    return pass(nullptr, stop, progress);
+    return pass(Kind::full, nullptr, stop, progress);
 }
 
 ScanSummary Scanner::run_folders(const std::vector<fs::path>& folders, const std::atomic<bool>& stop,
                                  ScanProgress* progress) {
-    return pass(&folders, stop, progress);
+    return pass(Kind::folders, &folders, stop, progress);
+}
+
+ScanSummary Scanner::run_start(const std::atomic<bool>& stop, ScanProgress* progress) {
+    return pass(Kind::start, nullptr, stop, progress);
 }
 
 namespace {
@@ -993,9 +1090,33 @@ std::vector<fs::path> scope_of(Writer& writer, const std::vector<fs::path>& root
     return {out.begin(), out.end()};
 }
 
+// The start pass's folders to read (folders_to_read), counting those it leaves alone; nullopt: a full pass.
+std::optional<std::vector<fs::path>> start_folders(Writer& writer, const std::vector<fs::path>& roots,
+                                                   ScanSummary& summary) {
+    std::vector<IndexedFolder> folders;
+    for (auto& row : writer.folders())
+        folders.push_back({std::move(row.path), row.id, row.parent_id, row.stamp});
+    std::vector<std::int64_t> hidden_parents;
+    for (const auto& [path, parent] : writer.hidden_rows()) {
+        if (std::find(roots.begin(), roots.end(), path) == roots.end()) hidden_parents.push_back(parent);
+    }
+    const auto now = ::time(nullptr);
+    auto to_read = folders_to_read(folders, hidden_parents, roots, [now](const fs::path& dir) {
+        struct stat st {};
+        return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? folder_stamp(st, now) : 0;
+    });
+    if (to_read) {
+        const auto shown =
+            std::count_if(folders.begin(), folders.end(), [](auto& f) { return f.parent_id >= 0; });
+        summary.folders_not_read =
+            std::max<std::int64_t>(0, shown - static_cast<std::int64_t>(to_read->size()));
+    }
+    return to_read;
+}
+
 } // namespace
 
-ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
+ScanSummary Scanner::pass(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
                           ScanProgress* progress) {
     const auto start = Clock::now();
     ScanProgress unused;
@@ -1005,7 +1126,7 @@ ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomi
     p.to_probe = 0;
     ScanSummary summary;
     try {
-        index(folders, stop, p, summary, start);
+        index(kind, folders, stop, p, summary, start);
     } catch (const db::DiskFull& e) {
         // What was committed before stays; the open batch is rolled back. Serving goes on from the index as
         // it is, and a pass after space returns picks up the rest. The caller says so, once.
@@ -1019,10 +1140,17 @@ ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomi
     return summary;
 }
 
-void Scanner::index(const std::vector<fs::path>* folders, const std::atomic<bool>& stop, ScanProgress& p,
-                    ScanSummary& summary, std::chrono::steady_clock::time_point start) {
+void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
+                    ScanProgress& p, ScanSummary& summary, std::chrono::steady_clock::time_point start) {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     Writer writer(db_path_);
+    std::vector<fs::path> changed;
+    if (kind == Kind::start) {
+        if (auto to_read = start_folders(writer, roots_, summary)) {
+            changed = std::move(*to_read);
+            folders = &changed;
+        }
+    }
     std::vector<fs::path> scope;
     if (folders) scope = scope_of(writer, roots_, *folders);
     Walk walk(writer, roots_, summary, p, folders ? &scope : nullptr);
@@ -1031,6 +1159,9 @@ void Scanner::index(const std::vector<fs::path>* folders, const std::atomic<bool
     if (!folders) {
         log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
                   pending.size(), " to probe");
+    } else if (kind == Kind::start) {
+        log::info("scan: ", changed.size(), " folders changed since the index was last brought up to date, ",
+                  summary.folders_not_read, " unchanged (not read), ", pending.size(), " files to probe");
     }
     p.folders = summary.folders;
     p.to_probe = static_cast<std::int64_t>(pending.size());
