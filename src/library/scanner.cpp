@@ -252,10 +252,10 @@ class Writer {
         return out;
     }
 
-    /// Notes a folder's stamp after a pass read it whole. Not a change anyone sees: nothing is bumped.
+    /// Notes a folder's stamp after a pass read it whole and indexed what it found. Not a change anyone
+    /// sees: nothing is bumped. No batch is committed here: finish() commits the stamps with the removals.
     void set_folder_stamp(std::int64_t id, std::int64_t stamp) {
         set_stamp_.bind(1, stamp != 0 ? std::optional<std::int64_t>(stamp) : std::nullopt).bind(2, id).exec();
-        tick();
     }
 
     /// The id of the indexed folder at this path.
@@ -721,6 +721,12 @@ class Walk {
         return std::move(pending_);
     }
 
+    /// Notes the stamps of the folders this pass read whole; call once their files are indexed.
+    void write_stamps() {
+        for (const auto& [id, stamp] : stamps_)
+            writer_.set_folder_stamp(id, stamp);
+    }
+
     /// The folders whose entries this pass looked at.
     const std::vector<std::int64_t>& walked() const { return walked_; }
 
@@ -837,12 +843,14 @@ class Walk {
         if (stamped) record_stamp(folder, folder_stamp(st, ::time(nullptr)));
     }
 
-    // Only a stamp that differs is written: a rescan of an unchanged library writes nothing.
+    // Only a stamp that differs is written (a rescan of an unchanged library writes nothing), and only once
+    // the pass has indexed the files it queued (write_stamps()): a folder stamped before its new files are
+    // in the index would not be read again after a kill.
     void record_stamp(const Folder& folder, std::int64_t stamp) {
         auto known = objects_.find(folder.path.native());
         const std::int64_t before =
             known != objects_.end() && known->second.container ? known->second.size : 0;
-        if (stamp != before) writer_.set_folder_stamp(folder.id, stamp);
+        if (stamp != before) stamps_.emplace_back(folder.id, stamp);
     }
 
     // Logged when it happens, not on every pass while it lasts.
@@ -1008,6 +1016,7 @@ class Walk {
     std::unordered_set<std::int64_t> with_hidden_; ///< loaded folders that hold hidden entries
     std::vector<std::int64_t> walked_;
     std::vector<Pending> pending_;
+    std::vector<std::pair<std::int64_t, std::int64_t>> stamps_; ///< (folder id, stamp) to write at the end
 
   public:
     /// Each walked folder's best cover file (rank, path), or none.
@@ -1193,6 +1202,7 @@ void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::
     for (const auto& [folder, best] : walk.covers_)
         covers.emplace_back(folder, best.second);
     writer.set_folder_covers(covers);
+    walk.write_stamps(); // in finish()'s transaction: committed with the removals, or not at all
     summary.removed = writer.finish(walked, walk.unseen());
     summary.system_update_id = writer.system_update_id();
     summary.changed_containers = writer.changed_containers();
