@@ -411,7 +411,10 @@ class Writer {
     /// Rows found unchanged are not written at all (marking each one seen rewrote every page of the table on
     /// every rescan: most of the CPU and all of the I/O of restarting on an unchanged library), and only the
     /// child counts that differ are.
-    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen) {
+    /// recount_all: every folder's child count is checked (the start pass: a pass killed before its own
+    /// finish() left counts of folders this one does not read).
+    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen,
+                        bool recount_all = false) {
         std::int64_t removed = remove_unseen(unseen);
         if (walked)
             remove_skipped_in(*walked);
@@ -427,11 +430,10 @@ class Writer {
                 recount.bind(1, id).exec();
                 db::place_children(db_, id);
             }
+            if (recount_all) recount_children();
             if (has_unplaced()) db::place_objects(db_);
         } else {
-            db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
-                     "objects.id) WHERE is_container = 1 AND child_count IS NOT (SELECT COUNT(*) FROM "
-                     "objects c WHERE c.parent_id = objects.id)");
+            recount_children();
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
             if (dirty_ || removed > 0 || has_unplaced()) db::place_objects(db_);
         }
@@ -470,6 +472,12 @@ class Writer {
     }
 
   private:
+    void recount_children() {
+        db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
+                 "objects.id) WHERE is_container = 1 AND child_count IS NOT (SELECT COUNT(*) FROM "
+                 "objects c WHERE c.parent_id = objects.id)");
+    }
+
     void changed(std::int64_t container) {
         if (container >= db::kRootId) changed_.insert(container);
     }
@@ -805,8 +813,14 @@ class Walk {
     void walk_from(const fs::path& top, std::int64_t top_id, bool whole, const std::atomic<bool>& stop) {
         std::vector<Folder> stack{{top, top_id, whole}};
         visited_.clear();
-        struct stat st {};
-        if (::stat(top.c_str(), &st) == 0) visited_.insert({st.st_dev, st.st_ino});
+        // A link to a folder above is a loop: the folders from the media folder down to top count as
+        // visited (a partial pass starts below the media folder, e.g. the start pass in a changed folder).
+        for (fs::path dir = top;; dir = dir.parent_path()) {
+            struct stat st {};
+            if (::stat(dir.c_str(), &st) == 0) visited_.insert({st.st_dev, st.st_ino});
+            if (std::find(roots_.begin(), roots_.end(), dir) != roots_.end() || dir == dir.parent_path())
+                break;
+        }
         while (!stack.empty() && !stop.load()) {
             auto folder = std::move(stack.back());
             stack.pop_back();
@@ -1203,7 +1217,7 @@ void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::
         covers.emplace_back(folder, best.second);
     writer.set_folder_covers(covers);
     walk.write_stamps(); // in finish()'s transaction: committed with the removals, or not at all
-    summary.removed = writer.finish(walked, walk.unseen());
+    summary.removed = writer.finish(walked, walk.unseen(), kind == Kind::start);
     summary.system_update_id = writer.system_update_id();
     summary.changed_containers = writer.changed_containers();
 }
