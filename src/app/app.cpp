@@ -379,6 +379,7 @@ int App::run() {
     watchdog.start();
     library::LiveOptions live_options;
     live_options.rescan_interval = std::chrono::seconds(config_.rescan_interval_s);
+    live_options.verify_delay = std::chrono::seconds(config_.verify_delay_s);
     if (config_.watch_limit) live_options.watch_limit = *config_.watch_limit;
     daemon::notify_status("Scanning the media folders");
     library::LiveLibrary library(

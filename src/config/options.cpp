@@ -59,6 +59,9 @@ po::options_description option_table() {
         ("rescan-interval", po::value<std::string>()->value_name("SECONDS"),
             "how often to check that each media folder is still there (at most every 30 s) and, where "
             "inotify cannot watch every folder, to rescan for changes; 0: no such rescans (default: 300)")
+        ("verify-delay", po::value<std::string>()->value_name("SECONDS"),
+            "a restart reads only the folders changed while Hearth was down; this long after it, every file "
+            "is checked once more, at low priority, for files rewritten in place (default: 600)")
         ("log-level", po::value<std::string>()->value_name("LEVEL"),
             "error, warning, info or debug (default: info)")
         ("scan-only", po::bool_switch(), "index the media folders, print a summary and exit");
@@ -289,6 +292,13 @@ Config build_config(const po::variables_map& vm, const Environment& env) {
         if (!value || *value > 86400)
             throw UsageError{"--rescan-interval: '" + text + "' is not a number of seconds from 0 to 86400"};
         config.rescan_interval_s = static_cast<unsigned>(*value);
+    }
+    if (vm.count("verify-delay")) {
+        const auto& text = vm["verify-delay"].as<std::string>();
+        auto value = parse_uint(text);
+        if (!value || *value > 86400)
+            throw UsageError{"--verify-delay: '" + text + "' is not a number of seconds from 0 to 86400"};
+        config.verify_delay_s = static_cast<unsigned>(*value);
     }
     if (auto limit = env.getenv("HEARTH_WATCH_LIMIT")) {
         auto value = parse_uint(*limit);

@@ -9,10 +9,14 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <poll.h>
 #include <set>
 #include <sstream>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -40,6 +44,15 @@ std::string unescape_mount_path(std::string_view text) {
         }
     }
     return out;
+}
+
+// The calling thread only (Linux: nice and I/O priority are per thread; threads it starts inherit them).
+// Best effort: a failure leaves the priority as it was.
+void lower_own_priority() {
+    const auto tid = static_cast<id_t>(::gettid());
+    (void)::setpriority(PRIO_PROCESS, tid, 19);
+    constexpr int kWhoProcess = 1, kClassIdle = 3, kClassShift = 13; // linux/ioprio.h
+    (void)::syscall(SYS_ioprio_set, kWhoProcess, static_cast<int>(tid), kClassIdle << kClassShift);
 }
 
 } // namespace
@@ -74,25 +87,27 @@ class LiveLibrary::Loop {
         : owner_(owner), settler_(ChangeSettler::Timing{owner.options_.quiet}) {}
 
     void run() {
-        restart();
+        restart(true);
         while (!owner_.stopping_.load()) {
             wait();
             if (owner_.stopping_.load()) return;
             // A SIGHUP, or an inotify overflow among the events: rescan everything now, not at the next wake.
             if (!owner_.full_requested_.load()) take_events();
             if (owner_.full_requested_.exchange(false)) {
-                restart();
+                restart(false);
                 continue;
             }
             if (!owner_.stopping_.load()) scan_settled();
             if (!owner_.stopping_.load()) periodic();
+            if (!owner_.stopping_.load() && verify_at_ && Clock::now() >= *verify_at_) verify();
         }
     }
 
   private:
     // New media folders (or the first time): watch everything, then scan everything. Watching first means
-    // that nothing changing during the scan goes unseen.
-    void restart() {
+    // that nothing changing during the scan goes unseen. At start, only the folders changed since the index
+    // was last brought up to date are read (Scanner::run_start); every file is verified some time later.
+    void restart(bool at_start) {
         roots_ = owner_.roots_();
         watcher_ = std::make_unique<Watcher>(owner_.options_.watch_limit);
         settler_ = ChangeSettler(ChangeSettler::Timing{owner_.options_.quiet});
@@ -104,7 +119,10 @@ class LiveLibrary::Loop {
         available_.clear();
         for (const auto& root : roots_)
             available_[root] = Scanner::available(root);
-        full_scan();
+        if (at_start)
+            start_scan();
+        else
+            full_scan();
         next_check_ = Clock::now() + presence_check_interval(owner_.options_.rescan_interval);
     }
 
@@ -124,7 +142,48 @@ class LiveLibrary::Loop {
 
     void full_scan() {
         last_full_ = Clock::now();
+        verify_at_.reset(); // a full pass looks at every file
         guarded([&](Scanner& scanner) { return scanner.run(owner_.stop_, &owner_.progress_); }, true);
+    }
+
+    // A restart costs a stat per folder, not per file. A file rewritten in place while Hearth was down left
+    // its folder's stamp alone: the verification pass (a full one) finds it later.
+    void start_scan() {
+        last_full_ = Clock::now();
+        verify_at_.reset();
+        guarded(
+            [&](Scanner& scanner) {
+                auto summary = scanner.run_start(owner_.stop_, &owner_.progress_);
+                if (summary.folders_not_read > 0) verify_at_ = Clock::now() + owner_.options_.verify_delay;
+                return summary;
+            },
+            true);
+    }
+
+    // The full pass that the start pass put off, on a thread of its own at the lowest CPU and I/O
+    // priority (its probe threads inherit them), so that it yields to streaming and browsing. The live
+    // loop waits for it as for any pass.
+    void verify() {
+        log::info("scan: verifying every file (the start pass read only the folders that changed)");
+        last_full_ = Clock::now();
+        verify_at_.reset();
+        guarded(
+            [&](Scanner& scanner) {
+                ScanSummary summary;
+                std::exception_ptr error;
+                std::thread low([&] {
+                    lower_own_priority();
+                    try {
+                        summary = scanner.run(owner_.stop_, &owner_.progress_);
+                    } catch (...) {
+                        error = std::current_exception();
+                    }
+                });
+                low.join();
+                if (error) std::rethrow_exception(error);
+                return summary;
+            },
+            true);
     }
 
     void scan(const std::vector<fs::path>& folders) {
@@ -148,6 +207,7 @@ class LiveLibrary::Loop {
 
     void wait() {
         auto deadline = next_check_;
+        if (verify_at_) deadline = std::min(deadline, *verify_at_);
         if (auto due = settler_.next_due()) deadline = std::min(deadline, *due);
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         pollfd fds[2] = {{owner_.wake_fd_.get(), POLLIN, 0}, {watcher_->fd(), POLLIN, 0}};
@@ -249,6 +309,7 @@ class LiveLibrary::Loop {
     bool retry_full_ = false;   ///< the last pass stopped on a full disk
     Clock::time_point next_check_{};
     Clock::time_point last_full_{};
+    std::optional<Clock::time_point> verify_at_; ///< when the start pass's deferred full pass is due
 };
 
 LiveLibrary::LiveLibrary(fs::path db_path, Roots roots, unsigned probe_threads, LiveOptions options,

@@ -52,6 +52,7 @@ std::string ScanSummary::line() const {
         out += ")";
     }
     out += ", ignored " + std::to_string(not_media) + " non-media files";
+    if (folders_not_read > 0) out += ", " + std::to_string(folders_not_read) + " unchanged folders not read";
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.2f", seconds);
     return out + ", in " + secs + " s";
@@ -61,12 +62,58 @@ std::string reason_group(const std::string& reason) {
     return reason.substr(0, reason.find(':'));
 }
 
+std::int64_t folder_stamp(const struct stat& st, std::time_t now) {
+    if (now - st.st_ctim.tv_sec < 2) return 0;
+    auto h = static_cast<std::uint64_t>(st.st_ctim.tv_sec) * 1'000'000'000ULL +
+             static_cast<std::uint64_t>(st.st_ctim.tv_nsec);
+    auto mix = [&h](std::uint64_t v) {
+        h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 31;
+    };
+    mix(static_cast<std::uint64_t>(st.st_ino));
+    mix(static_cast<std::uint64_t>(st.st_dev));
+    return h == 0 ? 1 : static_cast<std::int64_t>(h);
+}
+
+std::optional<std::vector<fs::path>>
+folders_to_read(const std::vector<IndexedFolder>& folders, const std::vector<std::int64_t>& hidden_parents,
+                const std::vector<fs::path>& roots,
+                const std::function<std::int64_t(const fs::path&)>& stamp_now) {
+    auto under_a_root = [&](const fs::path& path) {
+        return std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
+            auto rel = path.lexically_relative(root);
+            return !rel.empty() && *rel.begin() != "..";
+        });
+    };
+    std::set<fs::path> out;
+    std::unordered_map<std::int64_t, const IndexedFolder*> shown;
+    std::size_t shown_count = 0;
+    for (const auto& root : roots) {
+        auto it = std::find_if(folders.begin(), folders.end(), [&](const auto& f) { return f.path == root; });
+        if (it == folders.end() || it->parent_id != db::kRootId) out.insert(root); // new, offline or back
+    }
+    for (const auto& f : folders) {
+        if (!under_a_root(f.path))
+            return std::nullopt;       // a media folder no longer shared: the full pass removes it
+        if (f.parent_id < 0) continue; // hidden: read again with the shown folder it is in
+        shown.emplace(f.id, &f);
+        ++shown_count;
+        if (f.stamp == 0 || stamp_now(f.path) != f.stamp) out.insert(f.path);
+    }
+    for (auto parent : hidden_parents) {
+        // A hidden row keeps -parent - 1; its folder is read when it is shown (else its own folder is).
+        if (auto it = shown.find(-parent - 1); it != shown.end()) out.insert(it->second->path);
+    }
+    if (out.size() * 2 > shown_count && !out.empty()) return std::nullopt;
+    return std::vector<fs::path>(out.begin(), out.end());
+}
+
 namespace {
 
 struct Known {
     std::int64_t id;
     std::int64_t parent_id;
-    std::int64_t size;
+    std::int64_t size; ///< a folder: its stamp when last read whole (folder_stamp(); 0: not known)
     std::int64_t mtime;
     bool container = false;
     bool seen = false; ///< found unchanged by this pass: kept in memory, an unchanged row is not written
@@ -135,8 +182,9 @@ class Writer {
     /// Every indexed object, or (scope given) those at or under the scope's folders.
     std::unordered_map<std::string, Known> load_objects(const std::vector<fs::path>* scope) {
         std::unordered_map<std::string, Known> out;
-        const std::string columns =
-            "SELECT path, id, parent_id, COALESCE(size, -1), COALESCE(mtime, -1), is_container FROM objects";
+        const std::string columns = "SELECT path, id, parent_id, CASE WHEN is_container THEN "
+                                    "COALESCE(folder_stamp, 0) ELSE COALESCE(size, -1) END, "
+                                    "COALESCE(mtime, -1), is_container FROM objects";
         auto read = [&](db::Statement& s) {
             while (s.step())
                 out.emplace(s.text(0),
@@ -176,6 +224,38 @@ class Writer {
             read(s);
         }
         return out;
+    }
+
+    struct FolderRow {
+        std::string path;
+        std::int64_t id;
+        std::int64_t parent_id;
+        std::int64_t stamp; ///< 0: not known
+    };
+
+    /// Every indexed folder, shown or not.
+    std::vector<FolderRow> folders() {
+        std::vector<FolderRow> out;
+        auto s = db_.prepare(
+            "SELECT path, id, parent_id, COALESCE(folder_stamp, 0) FROM objects WHERE is_container = 1");
+        while (s.step())
+            out.push_back({s.text(0), s.int64(1), s.int64(2), s.int64(3)});
+        return out;
+    }
+
+    /// The paths and stored parents of the hidden rows (parent_id < 0).
+    std::vector<std::pair<std::string, std::int64_t>> hidden_rows() {
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        auto s = db_.prepare("SELECT path, parent_id FROM objects WHERE parent_id < 0");
+        while (s.step())
+            out.emplace_back(s.text(0), s.int64(1));
+        return out;
+    }
+
+    /// Notes a folder's stamp after a pass read it whole and indexed what it found. Not a change anyone
+    /// sees: nothing is bumped. No batch is committed here: finish() commits the stamps with the removals.
+    void set_folder_stamp(std::int64_t id, std::int64_t stamp) {
+        set_stamp_.bind(1, stamp != 0 ? std::optional<std::int64_t>(stamp) : std::nullopt).bind(2, id).exec();
     }
 
     /// The id of the indexed folder at this path.
@@ -331,7 +411,10 @@ class Writer {
     /// Rows found unchanged are not written at all (marking each one seen rewrote every page of the table on
     /// every rescan: most of the CPU and all of the I/O of restarting on an unchanged library), and only the
     /// child counts that differ are.
-    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen) {
+    /// recount_all: every folder's child count is checked (the start pass: a pass killed before its own
+    /// finish() left counts of folders this one does not read).
+    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen,
+                        bool recount_all = false) {
         std::int64_t removed = remove_unseen(unseen);
         if (walked)
             remove_skipped_in(*walked);
@@ -347,11 +430,10 @@ class Writer {
                 recount.bind(1, id).exec();
                 db::place_children(db_, id);
             }
+            if (recount_all) recount_children();
             if (has_unplaced()) db::place_objects(db_);
         } else {
-            db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
-                     "objects.id) WHERE is_container = 1 AND child_count IS NOT (SELECT COUNT(*) FROM "
-                     "objects c WHERE c.parent_id = objects.id)");
+            recount_children();
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
             if (dirty_ || removed > 0 || has_unplaced()) db::place_objects(db_);
         }
@@ -390,6 +472,12 @@ class Writer {
     }
 
   private:
+    void recount_children() {
+        db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
+                 "objects.id) WHERE is_container = 1 AND child_count IS NOT (SELECT COUNT(*) FROM "
+                 "objects c WHERE c.parent_id = objects.id)");
+    }
+
     void changed(std::int64_t container) {
         if (container >= db::kRootId) changed_.insert(container);
     }
@@ -476,6 +564,7 @@ class Writer {
     db::Statement move_ = db_.prepare("UPDATE objects SET parent_id = ?, seen = ? WHERE id = ?");
     db::Statement relocate_ =
         db_.prepare("UPDATE objects SET path = ?, parent_id = ?, seen = ? WHERE id = ?");
+    db::Statement set_stamp_ = db_.prepare("UPDATE objects SET folder_stamp = ? WHERE id = ?");
     db::Statement mark_skipped_seen_ = db_.prepare("UPDATE skipped SET seen = ? WHERE path = ?");
     db::Statement put_skipped_ = db_.prepare(
         "INSERT INTO skipped(path, size, mtime, reason, seen) VALUES(?, ?, ?, ?, ?) ON CONFLICT(path) DO "
@@ -639,6 +728,12 @@ class Walk {
         return std::move(pending_);
     }
 
+    /// Notes the stamps of the folders this pass read whole; call once their files are indexed.
+    void write_stamps() {
+        for (const auto& [id, stamp] : stamps_)
+            writer_.set_folder_stamp(id, stamp);
+    }
+
     /// The folders whose entries this pass looked at.
     const std::vector<std::int64_t>& walked() const { return walked_; }
 
@@ -717,8 +812,14 @@ class Walk {
     void walk_from(const fs::path& top, std::int64_t top_id, bool whole, const std::atomic<bool>& stop) {
         std::vector<Folder> stack{{top, top_id, whole}};
         visited_.clear();
-        struct stat st {};
-        if (::stat(top.c_str(), &st) == 0) visited_.insert({st.st_dev, st.st_ino});
+        // A link to a folder above is a loop: the folders from the media folder down to top count as
+        // visited (a partial pass starts below the media folder, e.g. the start pass in a changed folder).
+        for (fs::path dir = top;; dir = dir.parent_path()) {
+            struct stat st {};
+            if (::stat(dir.c_str(), &st) == 0) visited_.insert({st.st_dev, st.st_ino});
+            if (std::find(roots_.begin(), roots_.end(), dir) != roots_.end() || dir == dir.parent_path())
+                break;
+        }
         while (!stack.empty() && !stop.load()) {
             auto folder = std::move(stack.back());
             stack.pop_back();
@@ -733,6 +834,9 @@ class Walk {
     // mount point an unmounted disk leaves), is not taken as "everything in it was deleted": its entries
     // are hidden until it is back. One that fails part way (an I/O error) keeps what was not reached.
     void walk_folder(const Folder& folder, std::vector<Folder>& stack) {
+        // Stamped before the listing: a change while it is read shows as a change next time.
+        struct stat st {};
+        const bool stamped = ::stat(folder.path.c_str(), &st) == 0;
         std::error_code ec;
         fs::directory_iterator it(folder.path, ec);
         if (ec) return hide(folder, "cannot be read (" + ec.message() + ")");
@@ -748,7 +852,18 @@ class Walk {
             keep(folder.path);
             return;
         }
-        if (entries == 0 && writer_.has_children(folder.id)) hide(folder, "is empty now (unmounted?)");
+        if (entries == 0 && writer_.has_children(folder.id)) return hide(folder, "is empty now (unmounted?)");
+        if (stamped) record_stamp(folder, folder_stamp(st, ::time(nullptr)));
+    }
+
+    // Only a stamp that differs is written (a rescan of an unchanged library writes nothing), and only once
+    // the pass has indexed the files it queued (write_stamps()): a folder stamped before its new files are
+    // in the index would not be read again after a kill.
+    void record_stamp(const Folder& folder, std::int64_t stamp) {
+        auto known = objects_.find(folder.path.native());
+        const std::int64_t before =
+            known != objects_.end() && known->second.container ? known->second.size : 0;
+        if (stamp != before) stamps_.emplace_back(folder.id, stamp);
     }
 
     // Logged when it happens, not on every pass while it lasts.
@@ -914,6 +1029,7 @@ class Walk {
     std::unordered_set<std::int64_t> with_hidden_; ///< loaded folders that hold hidden entries
     std::vector<std::int64_t> walked_;
     std::vector<Pending> pending_;
+    std::vector<std::pair<std::int64_t, std::int64_t>> stamps_; ///< (folder id, stamp) to write at the end
 
   public:
     /// Each walked folder's best cover file (rank, path), or none.
@@ -958,12 +1074,16 @@ bool Scanner::available(const fs::path& root) {
 }
 
 ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) {
-    return pass(nullptr, stop, progress);
+    return pass(Kind::full, nullptr, stop, progress);
 }
 
 ScanSummary Scanner::run_folders(const std::vector<fs::path>& folders, const std::atomic<bool>& stop,
                                  ScanProgress* progress) {
-    return pass(&folders, stop, progress);
+    return pass(Kind::folders, &folders, stop, progress);
+}
+
+ScanSummary Scanner::run_start(const std::atomic<bool>& stop, ScanProgress* progress) {
+    return pass(Kind::start, nullptr, stop, progress);
 }
 
 namespace {
@@ -992,9 +1112,33 @@ std::vector<fs::path> scope_of(Writer& writer, const std::vector<fs::path>& root
     return {out.begin(), out.end()};
 }
 
+// The start pass's folders to read (folders_to_read), counting those it leaves alone; nullopt: a full pass.
+std::optional<std::vector<fs::path>> start_folders(Writer& writer, const std::vector<fs::path>& roots,
+                                                   ScanSummary& summary) {
+    std::vector<IndexedFolder> folders;
+    for (auto& row : writer.folders())
+        folders.push_back({std::move(row.path), row.id, row.parent_id, row.stamp});
+    std::vector<std::int64_t> hidden_parents;
+    for (const auto& [path, parent] : writer.hidden_rows()) {
+        if (std::find(roots.begin(), roots.end(), path) == roots.end()) hidden_parents.push_back(parent);
+    }
+    const auto now = ::time(nullptr);
+    auto to_read = folders_to_read(folders, hidden_parents, roots, [now](const fs::path& dir) {
+        struct stat st {};
+        return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? folder_stamp(st, now) : 0;
+    });
+    if (to_read) {
+        const auto shown =
+            std::count_if(folders.begin(), folders.end(), [](auto& f) { return f.parent_id >= 0; });
+        summary.folders_not_read =
+            std::max<std::int64_t>(0, shown - static_cast<std::int64_t>(to_read->size()));
+    }
+    return to_read;
+}
+
 } // namespace
 
-ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
+ScanSummary Scanner::pass(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
                           ScanProgress* progress) {
     const auto start = Clock::now();
     ScanProgress unused;
@@ -1004,7 +1148,7 @@ ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomi
     p.to_probe = 0;
     ScanSummary summary;
     try {
-        index(folders, stop, p, summary, start);
+        index(kind, folders, stop, p, summary, start);
     } catch (const db::DiskFull& e) {
         // What was committed before stays; the open batch is rolled back. Serving goes on from the index as
         // it is, and a pass after space returns picks up the rest. The caller says so, once.
@@ -1018,10 +1162,17 @@ ScanSummary Scanner::pass(const std::vector<fs::path>* folders, const std::atomi
     return summary;
 }
 
-void Scanner::index(const std::vector<fs::path>* folders, const std::atomic<bool>& stop, ScanProgress& p,
-                    ScanSummary& summary, std::chrono::steady_clock::time_point start) {
+void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
+                    ScanProgress& p, ScanSummary& summary, std::chrono::steady_clock::time_point start) {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     Writer writer(db_path_);
+    std::vector<fs::path> changed;
+    if (kind == Kind::start) {
+        if (auto to_read = start_folders(writer, roots_, summary)) {
+            changed = std::move(*to_read);
+            folders = &changed;
+        }
+    }
     std::vector<fs::path> scope;
     if (folders) scope = scope_of(writer, roots_, *folders);
     Walk walk(writer, roots_, summary, p, folders ? &scope : nullptr);
@@ -1030,6 +1181,9 @@ void Scanner::index(const std::vector<fs::path>* folders, const std::atomic<bool
     if (!folders) {
         log::info("scan: ", summary.folders, " folders, ", summary.unchanged, " unchanged files, ",
                   pending.size(), " to probe");
+    } else if (kind == Kind::start) {
+        log::info("scan: ", changed.size(), " folders changed since the index was last brought up to date, ",
+                  summary.folders_not_read, " unchanged (not read), ", pending.size(), " files to probe");
     }
     p.folders = summary.folders;
     p.to_probe = static_cast<std::int64_t>(pending.size());
@@ -1061,7 +1215,8 @@ void Scanner::index(const std::vector<fs::path>* folders, const std::atomic<bool
     for (const auto& [folder, best] : walk.covers_)
         covers.emplace_back(folder, best.second);
     writer.set_folder_covers(covers);
-    summary.removed = writer.finish(walked, walk.unseen());
+    walk.write_stamps(); // in finish()'s transaction: committed with the removals, or not at all
+    summary.removed = writer.finish(walked, walk.unseen(), kind == Kind::start);
     summary.system_update_id = writer.system_update_id();
     summary.changed_containers = writer.changed_containers();
 }

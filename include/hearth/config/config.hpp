@@ -37,6 +37,8 @@ struct Config {
     /// Light full rescans where inotify cannot watch every folder, and the media folders' presence check
     /// (at most every 30 s); 0 turns the rescans off.
     unsigned rescan_interval_s = 300;
+    /// After a restart that read only the changed folders, when every file is verified (library/live.hpp).
+    unsigned verify_delay_s = 600;
     /// Most inotify watches to use (HEARTH_WATCH_LIMIT, for tests of the fallback); unset: the kernel's.
     std::optional<std::size_t> watch_limit;
     bool scan_only = false;

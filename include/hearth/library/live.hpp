@@ -1,8 +1,9 @@
 #pragma once
-// Keeps the index current while Hearth serves: one full scan at start (and on request: SIGHUP), then inotify
-// events, settled, become scans of the changed folders only. Where inotify cannot watch every folder, a
-// light full rescan runs every rescan interval; a media folder that goes away (unmounted) or comes back is
-// noticed by a cheap check on the same clock (at most every 30 s).
+// Keeps the index current while Hearth serves: one scan at start (of the folders changed since the index was
+// last brought up to date; a full one verifies every file --verify-delay later), a full one on request
+// (SIGHUP), then inotify events, settled, become scans of the changed folders only. Where inotify cannot
+// watch every folder, a light full rescan runs every rescan interval; a media folder that goes away
+// (unmounted) or comes back is noticed by a cheap check on the same clock (at most every 30 s).
 // Threads: one thread of its own runs every scan; start(), request_full_scan() and stop() from any thread.
 #include "hearth/library/scanner.hpp"
 #include "hearth/util/fd.hpp"
@@ -24,6 +25,8 @@ struct LiveOptions {
     std::chrono::seconds rescan_interval{300}; ///< 0: no periodic rescan
     std::size_t watch_limit = std::numeric_limits<std::size_t>::max();
     std::chrono::milliseconds quiet{1000}; ///< how long a changed folder must be quiet before its scan
+    /// After a start that read only the changed folders: when the full pass that verifies every file runs.
+    std::chrono::seconds verify_delay{600};
 };
 
 /// How often the media folders' presence is checked for a rescan interval.

@@ -5,10 +5,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace hearth::library {
@@ -21,6 +25,9 @@ struct ScanSummary {
     std::int64_t not_media = 0;                  ///< files whose extension Hearth does not share
     std::map<std::string, std::int64_t> skipped; ///< files that could not be indexed, by reason
     std::int64_t folders = 0;
+    /// Folders a start pass (Scanner::run_start) did not read because their stamp had not changed; their
+    /// files are not counted above. 0 after a pass that looked at every file.
+    std::int64_t folders_not_read = 0;
     double seconds = 0;
     /// SystemUpdateID after the pass (bumped when anything a renderer sees changed).
     std::int64_t system_update_id = 0;
@@ -78,20 +85,56 @@ class Scanner {
     ScanSummary run_folders(const std::vector<std::filesystem::path>& folders, const std::atomic<bool>& stop,
                             ScanProgress* progress = nullptr);
 
+    /// The pass at start, on an index built before: stats each indexed folder and reads only those whose
+    /// stamp (folder_stamp()) changed, as run_folders() would, plus any folder with hidden entries and any
+    /// media folder that is new, offline or back. The files of an unchanged folder are taken as unchanged
+    /// without a look, so a file rewritten in place while Hearth was down is seen only by the next run():
+    /// the caller schedules one. A full pass when the index cannot tell (no stamps yet, most folders
+    /// changed, a media folder indexed that is no longer configured).
+    ScanSummary run_start(const std::atomic<bool>& stop, ScanProgress* progress = nullptr);
+
     /// Whether a media folder is there to be shared: a readable folder (an empty one counts too; run()
     /// decides whether empty means unmounted). Any thread.
     static bool available(const std::filesystem::path& root);
 
   private:
-    ScanSummary pass(const std::vector<std::filesystem::path>* folders, const std::atomic<bool>& stop,
-                     ScanProgress* progress);
-    void index(const std::vector<std::filesystem::path>* folders, const std::atomic<bool>& stop,
+    enum class Kind { full, folders, start };
+    ScanSummary pass(Kind kind, const std::vector<std::filesystem::path>* folders,
+                     const std::atomic<bool>& stop, ScanProgress* progress);
+    void index(Kind kind, const std::vector<std::filesystem::path>* folders, const std::atomic<bool>& stop,
                ScanProgress& progress, ScanSummary& summary, std::chrono::steady_clock::time_point start);
 
     std::filesystem::path db_path_;
     std::vector<std::filesystem::path> roots_;
     unsigned probe_threads_;
 };
+
+/// A folder's stamp: what changes whenever its list of entries may have (an entry created, deleted or
+/// renamed sets its mtime, and so its ctime), when it is made unreadable or readable again (chmod sets the
+/// ctime only), and when another folder is at its path (a disk mounted or unmounted there: another device
+/// or inode). A digest of the device, inode and ctime (to the nanosecond); never 0, which means "not known".
+/// A change within the file system clock's granularity of the one before leaves the ctime as it was, so a
+/// folder whose ctime is less than 2 s before `now` (seconds since the epoch) or after it gets 0: it is
+/// read again next time.
+std::int64_t folder_stamp(const struct stat& st, std::time_t now);
+
+/// An indexed folder, as the start pass sees it.
+struct IndexedFolder {
+    std::filesystem::path path;
+    std::int64_t id;
+    std::int64_t parent_id; ///< negative: hidden (db/objects.hpp)
+    std::int64_t stamp;     ///< when last read whole; 0: not known
+};
+
+/// The folders a start pass reads (Scanner::run_start; pure, for tests): each shown folder whose stamp now
+/// (`stamp_now`, 0 when it cannot be read) is not the one stored, each media folder that is not indexed or
+/// not shown, and the shown folder of each hidden entry (`hidden_parents`: the stored parent_id of each
+/// hidden row that is not a media folder's own). nullopt: a full pass is the better one (a folder indexed
+/// outside every media folder, or more than half of the folders to read).
+std::optional<std::vector<std::filesystem::path>>
+folders_to_read(const std::vector<IndexedFolder>& folders, const std::vector<std::int64_t>& hidden_parents,
+                const std::vector<std::filesystem::path>& roots,
+                const std::function<std::int64_t(const std::filesystem::path&)>& stamp_now);
 
 /// Short reason used when a file is skipped without probing or whose probe failed, for the summary's
 /// grouping.

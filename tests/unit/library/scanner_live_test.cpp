@@ -95,6 +95,18 @@ TEST_F(LiveScanTest, NothingChangedMeansNoNewUpdateId) {
     EXPECT_TRUE(s.changed_containers.empty());
 }
 
+TEST_F(LiveScanTest, AFolderPassDoesNotFollowALinkBackToAFolderAbove) {
+    media.write("A/one.wav", wav(800));
+    fs::create_directory_symlink(media.path(), media / "A" / "loop");
+    full();
+    EXPECT_FALSE(at("A/loop"));
+    media.write("A/two.wav", wav(800));
+    folders({media / "A"}); // the start pass and inotify read a changed folder like this
+    EXPECT_TRUE(at("A/two.wav"));
+    EXPECT_FALSE(at("A/loop"));
+    EXPECT_FALSE(at("A/loop/A/one.wav"));
+}
+
 TEST_F(LiveScanTest, ARemovedSubfolderLeavesWithEverythingUnderIt) {
     media.write("A/Deep/Er/x.wav", wav(800));
     media.write("A/keep.wav", wav(800));
