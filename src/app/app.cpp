@@ -3,6 +3,7 @@
 #include "hearth/app/app.hpp"
 
 #include "app/state.hpp"
+#include "hearth/cds/object_ids.hpp"
 #include "hearth/daemon/notify.hpp"
 #include "hearth/daemon/watchdog.hpp"
 #include "hearth/db/migrations.hpp"
@@ -244,8 +245,10 @@ void App::scanned(const library::ScanSummary& summary, bool full) {
     note_index_space(summary.out_of_space, config_.db_path);
     if (!summary.changed_containers.empty()) {
         std::vector<std::pair<std::string, std::int64_t>> containers;
+        // The folder tree's top is "folders" to renderers (the root "0" lists the views).
         for (auto id : summary.changed_containers)
-            containers.emplace_back(std::to_string(id), summary.system_update_id);
+            containers.emplace_back(id == db::kRootId ? std::string(cds::kFoldersId) : std::to_string(id),
+                                    summary.system_update_id);
         // Hook: containers that are not folders (virtual views) add their ids to this list.
         state_->eventing.containers_changed("/event/ContentDirectory", containers);
     }

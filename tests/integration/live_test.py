@@ -266,17 +266,26 @@ def run_checks(args, runner, src, workdir):
         def media_folder_away_and_back():
             before = {o.title: o.id for o in live.children(live.media_container().id)}
             away = media + ".away"
+            watch = Sink()
+            watch.__enter__()
+            live.subscribe(watch)
             os.rename(media, away)  # what an unmounted disk looks like from here
             try:
                 gone = servers.wait_until(lambda: live.media_container() is None, 2 + 8)
                 expect(gone, "the media folder's entries are still listed 10 s after it went away")
                 expect(live.client.browse("folders").total_matches == 0, "Folders still counts the folder")
+                # The shared folders' parent is "folders" (the root "0" lists the views): a subscriber is told
+                # that container changed, by the id it browses.
+                event = wait_event(watch, lambda v: "folders" in container_ids(v.get("ContainerUpdateIDs")), 5)
+                expect(event, "no ContainerUpdateIDs named 'folders' when a media folder went away: "
+                       f"{[v.get('ContainerUpdateIDs') for _at, v in watch.values()]}")
                 # The views follow within the same or the next pass (a sanitized build is slower).
                 root_empty = servers.wait_until(lambda: live.client.browse("0").total_matches == 0, 5)
                 expect(root_empty, "the root still shows views of the folder's entries 5 s later: "
                        f"{[o.id for o in live.client.browse('0').objects]}")
             finally:
                 os.rename(away, media)
+                watch.__exit__(None, None, None)
             back = servers.wait_until(lambda: live.media_container(), 2 + 8)
             expect(back, "the media folder did not come back within 10 s")
             after = {o.title: o.id for o in live.children(back.id)}
