@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <random>
+#include <set>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +22,9 @@ constexpr int kMaxFailures = 3;
 // yet.
 constexpr auto kInitialEventDelay = std::chrono::milliseconds(150);
 constexpr std::size_t kMaxSubscriptions = 256;
+// A household device holds a few (one per service, a renewal racing an expiry); one device must not take
+// the whole table and leave none for the others.
+constexpr std::size_t kMaxSubscriptionsPerAddress = 32;
 constexpr std::size_t kMaxContainerIds = 500;
 
 std::optional<CallbackUrl> parse_url(std::string_view url) {
@@ -60,22 +64,29 @@ std::string new_sid() {
 }
 
 // A blocking-with-deadline HTTP exchange: connect, send, read the status line. True on a 2xx answer.
-bool send_notify(const CallbackUrl& to, const std::string& request) {
+enum class Sent { ok, failed, timed_out };
+
+// timed_out: the subscriber's host did not answer within kSendTimeout (gone, or dropping packets); failed:
+// refused, closed, or answered with an error, all of which come back at once.
+Sent send_notify(const CallbackUrl& to, const std::string& request) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) return false;
+    if (fd < 0) return Sent::failed;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(to.port);
     addr.sin_addr = to.host;
     auto deadline = std::chrono::steady_clock::now() + kSendTimeout;
+    bool timed_out = false;
     auto wait_for = [&](short events) {
         auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
                 .count();
         pollfd p{fd, events, 0};
-        return left > 0 && ::poll(&p, 1, static_cast<int>(left)) == 1 && (p.revents & events) != 0;
+        const int n = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
+        timed_out = n == 0;
+        return n == 1 && (p.revents & events) != 0;
     };
-    bool ok = false;
+    Sent result = Sent::failed;
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 || errno == EINPROGRESS) {
         std::size_t sent = 0;
         while (sent < request.size() && wait_for(POLLOUT)) {
@@ -86,11 +97,13 @@ bool send_notify(const CallbackUrl& to, const std::string& request) {
         char status[16] = {};
         if (sent == request.size() && wait_for(POLLIN)) {
             ssize_t n = ::recv(fd, status, sizeof status - 1, 0);
-            ok = n >= 12 && std::string_view(status, 9).starts_with("HTTP/1.") && status[9] == '2';
+            if (n >= 12 && std::string_view(status, 9).starts_with("HTTP/1.") && status[9] == '2')
+                result = Sent::ok;
         }
+        if (result != Sent::ok && timed_out) result = Sent::timed_out;
     }
     ::close(fd);
-    return ok;
+    return result;
 }
 
 http::Response status(int code, std::string text) {
@@ -269,6 +282,12 @@ http::Response Eventing::subscribe(const http::Request& request) {
                 return status(412, "CALLBACK must be http URLs on the subscriber's own address");
             }
             if (subscriptions_.size() >= kMaxSubscriptions) return status(503, "Too many subscriptions");
+            const auto from_there =
+                std::count_if(subscriptions_.begin(), subscriptions_.end(), [&](const auto& kv) {
+                    return kv.second.callbacks.front().host.s_addr == request.client.sin_addr.s_addr;
+                });
+            if (static_cast<std::size_t>(from_there) >= kMaxSubscriptionsPerAddress)
+                return status(503, "Too many subscriptions from this address");
             sid = new_sid();
             Subscription sub{};
             sub.path = request.path;
@@ -296,12 +315,16 @@ http::Response Eventing::unsubscribe(const http::Request& request) {
 }
 
 namespace {
-bool deliver(const std::vector<CallbackUrl>& callbacks, const std::string& sid, std::uint32_t seq,
+// Tries each callback URL in turn until one takes the event.
+Sent deliver(const std::vector<CallbackUrl>& callbacks, const std::string& sid, std::uint32_t seq,
              const std::string& body) {
+    Sent worst = Sent::failed;
     for (const auto& cb : callbacks) {
-        if (send_notify(cb, notify_request(cb, sid, seq, body))) return true;
+        const auto sent = send_notify(cb, notify_request(cb, sid, seq, body));
+        if (sent == Sent::ok) return sent;
+        if (sent == Sent::timed_out) worst = sent;
     }
-    return false;
+    return worst;
 }
 } // namespace
 
@@ -360,7 +383,8 @@ void Eventing::loop() {
         bool refresh = false;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait_until(lock, next_wake(Clock::now()));
+            // stop() may have come while the last events were being sent: its notify is gone by now.
+            if (!stopping_) wake_.wait_until(lock, next_wake(Clock::now()));
             if (stopping_) return;
             refresh = std::exchange(changed_, false);
         }
@@ -375,9 +399,17 @@ void Eventing::loop() {
             work = take_due(Clock::now());
         }
         if (work.empty()) continue;
-        // Send without the lock: a slow subscriber must not hold up SUBSCRIBE answers.
-        for (auto& d : work)
-            d.delivered = deliver(d.callbacks, d.sid, d.seq, d.body);
+        // Send without the lock: a slow subscriber must not hold up SUBSCRIBE answers. An address that timed
+        // out is not tried again this round: a device that went away (or drops packets) with many
+        // subscriptions costs one timeout, not one per subscription, before the others hear of the change.
+        std::set<in_addr_t> silent;
+        for (auto& d : work) {
+            const auto host = d.callbacks.front().host.s_addr;
+            if (silent.contains(host)) continue; // not delivered: counts as a failure
+            const auto sent = deliver(d.callbacks, d.sid, d.seq, d.body);
+            d.delivered = sent == Sent::ok;
+            if (sent == Sent::timed_out) silent.insert(host);
+        }
         std::lock_guard lock(mutex_);
         record(work);
     }

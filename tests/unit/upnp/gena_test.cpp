@@ -37,6 +37,19 @@ struct GenaRequests : testing::Test {
     Eventing eventing;
 };
 
+TEST_F(GenaRequests, OneDeviceCannotTakeEverySubscription) {
+    for (int i = 0; i < 32; ++i)
+        subscribe();
+    auto r = eventing.handle(
+        request("SUBSCRIBE", {{"NT", "upnp:event"}, {"CALLBACK", kCallback}, {"TIMEOUT", "Second-300"}}));
+    EXPECT_EQ(r.status, 503);
+    auto other = request(
+        "SUBSCRIBE",
+        {{"NT", "upnp:event"}, {"CALLBACK", "<http://192.168.1.21:49152/ev>"}, {"TIMEOUT", "Second-300"}});
+    inet_pton(AF_INET, "192.168.1.21", &other.client.sin_addr);
+    EXPECT_EQ(eventing.handle(other).status, 200) << "another device is still welcome";
+}
+
 TEST_F(GenaRequests, DuplicateHeadersAre400) {
     auto sid = subscribe();
     ASSERT_FALSE(sid.empty());
