@@ -50,7 +50,6 @@ class ThumbnailCache {
     /// How many times thumbnails were made (not read from the cache) since start. Any thread.
     std::uint64_t made() const;
 
-
   private:
     CachedArt make(std::int64_t id, const ArtSource& source, ArtSize size, const std::string& key);
     std::filesystem::path file_of(std::int64_t id, const std::string& key, ArtSize size) const;
