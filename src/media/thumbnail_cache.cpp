@@ -73,12 +73,17 @@ fs::path ThumbnailCache::file_of(std::int64_t id, const std::string& key, ArtSiz
     return dir_ / shard / (std::to_string(id) + "-" + key + (size == ArtSize::tn ? "-tn.jpg" : "-sm.jpg"));
 }
 
-CachedArt ThumbnailCache::get(std::int64_t id, const ArtSource& source, ArtSize size) {
+std::optional<std::string> ThumbnailCache::key_of(const ArtSource& source) {
     struct stat st {};
-    if (::stat(source.file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
-    const auto key =
-        art_cache_key(source, st.st_size,
-                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
+    if (::stat(source.file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return art_cache_key(source, st.st_size,
+                         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec);
+}
+
+CachedArt ThumbnailCache::get(std::int64_t id, const ArtSource& source, ArtSize size) {
+    const auto found = key_of(source);
+    if (!found) return {};
+    const auto& key = *found;
     if (!dir_.empty()) {
         if (auto bytes = read_file(file_of(id, key, size)))
             return {CachedArt::Status::ok, std::move(*bytes), key};

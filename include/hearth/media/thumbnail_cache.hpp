@@ -42,6 +42,9 @@ class ThumbnailCache {
     /// sizes at once) and kept. none when the source is gone or cannot be made into a picture (logged once
     /// per source version); busy when all slots stayed taken. Any thread.
     CachedArt get(std::int64_t id, const ArtSource& source, ArtSize size);
+    /// The cache key (and ETag) that get() would answer with now, from one stat of the source; nullopt when
+    /// the source is gone. Lets a renderer's If-None-Match be answered without reading a thumbnail.
+    static std::optional<std::string> key_of(const ArtSource& source);
 
     /// Removes the files of every object not in `keep` and leftovers of interrupted writes; returns how
     /// many files went. Any thread (scan loop).
