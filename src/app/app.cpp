@@ -302,6 +302,16 @@ void App::reload(std::unique_ptr<ssdp::Server>& ssdp) {
     const Config& next = *parsed.config;
     const auto previous = state_->live();
     const Config& now = previous->config;
+    // The thumbnail cache was set up at start outside every media folder; a new media folder around the
+    // state folder would have Hearth write under it (and index its own thumbnails).
+    const auto thumbnails = now.db_path.parent_path() / "thumbnails";
+    if (media::is_inside_any(thumbnails, next.media_dirs) &&
+        !media::is_inside_any(thumbnails, now.media_dirs)) {
+        log::error(
+            "reload: keeping the running configuration: a new media folder holds Hearth's state folder ",
+            now.db_path.parent_path().string(), ", and Hearth writes nothing under media folders");
+        return;
+    }
     if (next.port != now.port || next.db_path != now.db_path || next.interfaces != now.interfaces) {
         log::warning("reload: --port, --db and --interface take effect only after a restart");
     }

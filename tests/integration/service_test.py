@@ -134,6 +134,17 @@ def main():
             expect("After Reload" in get(base + "/description.xml"), "the running configuration was lost")
         runner.run("bad_reload_keeps_running", bad_reload_keeps_running)
 
+        def reload_refuses_a_media_folder_around_the_state():
+            # The database and its thumbnails live in workdir: sharing workdir would have Hearth write there.
+            write_config(conf, [first, args.workdir], "Around The State")
+            proc.send_signal(signal.SIGHUP)
+            time.sleep(1.5)
+            expect(proc.poll() is None, "the server exited")
+            expect("After Reload" in get(base + "/description.xml"), "the configuration was applied")
+            with open(os.path.join(args.workdir, "hearth.log")) as fh:
+                expect("holds Hearth's state folder" in fh.read(), "no log line saying why")
+        runner.run("reload_refuses_a_media_folder_around_the_state", reload_refuses_a_media_folder_around_the_state)
+
         def sigterm_stops_cleanly():
             if stream:
                 stream.close()
