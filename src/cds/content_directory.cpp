@@ -89,8 +89,8 @@ std::string_view sort_criteria(const upnp::ActionCall& call, const renderers::Pr
 }
 
 // The id as Hearth names it: Xbox 360 and Windows Media Player ask for numbered well-known containers.
-std::string_view client_id(std::string_view id, const renderers::Profile* profile) {
-    return profile && profile->ms_container_ids ? ms_container(id) : id;
+std::string_view client_id(std::string_view id, const renderers::Profile* profile, MsAsk ask) {
+    return profile && profile->ms_container_ids ? ms_container(id, ask) : id;
 }
 
 BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* profile) {
@@ -100,7 +100,7 @@ BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* p
         throw upnp::UpnpException(
             upnp::errors::invalid_args("BrowseFlag must be BrowseMetadata or BrowseDirectChildren"));
     }
-    std::string id(trim(client_id(call.str("ObjectID"), profile)));
+    std::string id(trim(client_id(call.str("ObjectID"), profile, MsAsk::browse)));
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));
     const auto count = static_cast<std::int64_t>(call.uint("RequestedCount"));
     const auto* filter_text = call.find("Filter");
@@ -311,7 +311,7 @@ struct SearchArgs {
 };
 
 SearchArgs search_args(const upnp::ActionCall& call, const renderers::Profile* profile) {
-    std::string container(trim(client_id(call.str("ContainerID"), profile)));
+    std::string container(trim(client_id(call.str("ContainerID"), profile, MsAsk::search)));
     auto where = search::criteria_sql(call.str("SearchCriteria"));
     if (auto* error = std::get_if<upnp::UpnpError>(&where)) throw upnp::UpnpException(*error);
     const auto start = static_cast<std::int64_t>(call.uint("StartingIndex"));

@@ -46,16 +46,21 @@ std::optional<ObjectRef> parse_object_id(std::string_view id) {
     return ref;
 }
 
-std::string_view ms_container(std::string_view id) {
+std::string_view ms_container(std::string_view id, MsAsk ask) {
     // Xbox 360 searches "7" for albums, "6" for artists…; it browses "15" and "16" for folders of videos and
     // pictures. Playlists ("F") have no view here.
-    static constexpr std::pair<std::string_view, std::string_view> kWellKnown[] = {
-        {"4", "music/tracks"}, {"5", "music/genres"}, {"6", "music/artists"},  {"7", "music/albums"},
-        {"8", "video/all"},    {"B", "pictures/all"}, {"15", "video/folders"}, {"16", "pictures/folders"},
+    struct WellKnown {
+        std::string_view number, view;
+        bool browsed;
+    };
+    static constexpr WellKnown kWellKnown[] = {
+        {"4", "music/tracks", false},  {"5", "music/genres", false},     {"6", "music/artists", false},
+        {"7", "music/albums", false},  {"8", "video/all", false},        {"B", "pictures/all", false},
+        {"15", "video/folders", true}, {"16", "pictures/folders", true},
     };
     const auto trimmed = trim(id);
-    for (const auto& [number, view] : kWellKnown) {
-        if (trimmed == number) return view;
+    for (const auto& known : kWellKnown) {
+        if (trimmed == known.number && (ask == MsAsk::search || known.browsed)) return known.view;
     }
     return id;
 }

@@ -25,10 +25,14 @@ struct ObjectRef {
 /// nullopt when the id cannot name anything (error 701 without asking the index).
 std::optional<ObjectRef> parse_object_id(std::string_view id);
 
-/// The view a Windows Media Connect container number names ("4" all music, "5" genres, "6" artists, "7"
-/// albums, "8" all video, "B" all pictures, "15" video folders, "16" picture folders), or the id unchanged.
-/// Only for clients that use these numbers (Xbox 360, Windows Media Player): for others they are object ids.
-std::string_view ms_container(std::string_view id);
+enum class MsAsk { browse, search };
+
+/// The view a Windows Media Connect container number names, or the id unchanged. Search's ContainerID: "4"
+/// all music, "5" genres, "6" artists, "7" albums, "8" all video, "B" all pictures, "15" video folders, "16"
+/// picture folders. Browse's ObjectID: only "15" and "16", the two the Xbox 360 browses; every other number
+/// is an object of the folder tree, which a mapped Browse would hide from these clients. Only for clients
+/// that use these numbers (Xbox 360, Windows Media Player): for others they are all object ids.
+std::string_view ms_container(std::string_view id, MsAsk ask);
 
 /// The id of an object shown inside a view container.
 std::string view_item_id(std::string_view view, std::int64_t object);

@@ -39,12 +39,17 @@ TEST(ObjectIds, FolderTreeIdsStayIntegersAndViewIdsNeverAre) {
 }
 
 TEST(ObjectIds, WindowsMediaConnectNumbersNameViews) {
-    EXPECT_EQ(ms_container("7"), "music/albums");
-    EXPECT_EQ(ms_container("4"), "music/tracks");
-    EXPECT_EQ(ms_container(" 15 "), "video/folders");
-    EXPECT_EQ(ms_container("B"), "pictures/all");
-    EXPECT_EQ(ms_container("17"), "17");
-    EXPECT_EQ(ms_container("music"), "music");
+    EXPECT_EQ(ms_container("7", MsAsk::search), "music/albums");
+    EXPECT_EQ(ms_container("4", MsAsk::search), "music/tracks");
+    EXPECT_EQ(ms_container(" 15 ", MsAsk::search), "video/folders");
+    EXPECT_EQ(ms_container("B", MsAsk::search), "pictures/all");
+    EXPECT_EQ(ms_container("17", MsAsk::search), "17");
+    EXPECT_EQ(ms_container("music", MsAsk::search), "music");
+    // Browsed, only the two numbers the Xbox browses are views; the rest stay folder-tree objects.
+    EXPECT_EQ(ms_container("16", MsAsk::browse), "pictures/folders");
+    EXPECT_EQ(ms_container("15", MsAsk::browse), "video/folders");
+    EXPECT_EQ(ms_container("7", MsAsk::browse), "7");
+    EXPECT_EQ(ms_container("4", MsAsk::browse), "4");
 }
 
 class ViewsActionTest : public ::testing::Test {
@@ -203,8 +208,10 @@ TEST_F(ViewsActionTest, XboxWellKnownContainersOnlyForClientsThatUseThem) {
     EXPECT_EQ(albums.total, 2);
     EXPECT_STREQ(albums.objects[0].attribute("parentID").value(), "music/albums");
     EXPECT_EQ(search("4", "upnp:class derivedfrom \"object.item.audioItem\"", &*xbox).total, 4);
-    EXPECT_EQ(call(test::browse_body("6", "BrowseDirectChildren", 0, 0), false, &*xbox).titles,
-              (std::vector<std::string>{"A", "B"}));
+    // Browsed, "6" is the folder-tree object 6 (none here), not the artists: only 15 and 16 are mapped.
+    EXPECT_EQ(call(test::browse_body("6", "BrowseDirectChildren", 0, 0), false, &*xbox).error_code, 701);
+    EXPECT_EQ(call(test::browse_body("10", "BrowseMetadata", 0, 0), false, &*xbox).titles,
+              (std::vector<std::string>{"Ten"}));
     // For anyone else the numbers are object ids: 7 is no object here, 1 is the shared folder.
     EXPECT_EQ(search("7", "upnp:class = \"object.container.album.musicAlbum\"").error_code, 701);
     EXPECT_EQ(search("1", "upnp:class derivedfrom \"object.item.audioItem\"").total, 4);
