@@ -127,6 +127,9 @@ struct MigratedDatabase : db::Database {
 class Writer {
   public:
     explicit Writer(const fs::path& db_path) : db_(db_path) {
+        // 512 KiB of page cache instead of SQLite's 2 MiB: the scan writes mostly appends, and at 20,000
+        // files the larger cache was ~1.5 MB of the index's peak memory without a measurable gain in speed.
+        db_.exec("PRAGMA cache_size = -512");
         generation_ = setting("scan_generation") + 1;
         tx_.emplace(db_);
     }
