@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <malloc.h>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -173,6 +174,9 @@ struct MigratedDatabase : db::Database {
 class Writer {
   public:
     explicit Writer(const fs::path& db_path) : db_(db_path) {
+        // 512 KiB of page cache instead of SQLite's 2 MiB: the scan writes mostly appends, and at 20,000
+        // files the larger cache was ~1.5 MB of the index's peak memory without a measurable gain in speed.
+        db_.exec("PRAGMA cache_size = -512");
         generation_ = setting("scan_generation") + 1;
         tx_.emplace(db_);
     }
@@ -1162,6 +1166,19 @@ ScanSummary Scanner::pass(Kind kind, const std::vector<fs::path>* folders, const
     return summary;
 }
 
+namespace {
+
+// Probing is over: the list of files to probe goes, and so does what glibc keeps of the probe threads'
+// memory. They have exited, but each allocated from an arena of its own that keeps its freed pages (libav's
+// buffers and a big file's packet index: ~7 MB at 20,000 files); the views rebuild in finish() would come on
+// top.
+void release_probe_memory(std::vector<Pending>& pending) {
+    std::vector<Pending>().swap(pending);
+    ::malloc_trim(0);
+}
+
+} // namespace
+
 void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
                     ScanProgress& p, ScanSummary& summary, std::chrono::steady_clock::time_point start) {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
@@ -1209,6 +1226,7 @@ void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::
         writer.flush(); // keep what was done; the next scan picks up the rest
         return;
     }
+    release_probe_memory(pending);
     const auto* walked = folders ? &walk.walked() : nullptr;
     writer.link_subtitles(walk.subtitles_, walked);
     std::vector<std::pair<std::int64_t, std::optional<std::string>>> covers;

@@ -64,10 +64,12 @@ bool present(const std::optional<std::string>& tag) {
     return tag && !group_name(*tag).empty();
 }
 
+using Compilations = std::set<std::pair<std::int64_t, std::string>>;
+
 // (folder, album name) of the tracks without album_artist whose artists differ: compilations.
-std::set<std::pair<std::int64_t, std::string>> compilations(const std::vector<TrackTags>& tracks) {
+Compilations compilations(const std::vector<TrackTags>& tracks) {
     std::map<std::pair<std::int64_t, std::string>, std::string> first_artist;
-    std::set<std::pair<std::int64_t, std::string>> out;
+    Compilations out;
     for (const auto& t : tracks) {
         if (present(t.album_artist) || !present(t.album)) continue;
         std::pair<std::int64_t, std::string> where{t.folder, group_name(*t.album)};
@@ -78,35 +80,38 @@ std::set<std::pair<std::int64_t, std::string>> compilations(const std::vector<Tr
     return out;
 }
 
+TrackGroups group_track(const TrackTags& t, const Compilations& various) {
+    TrackGroups g;
+    const std::string album = present(t.album) ? std::string(*t.album) : std::string(kUnknownAlbum);
+    const bool compilation =
+        !present(t.album_artist) && present(t.album) && various.contains({t.folder, group_name(album)});
+    if (compilation) {
+        g.artist_title = kVariousArtists;
+        // The folder keeps two unrelated compilations that share a name ("Greatest Hits") apart.
+        g.album_key = "folder:" + std::to_string(t.folder) + "\x1f" + group_name(album);
+    } else {
+        g.artist_title = present(t.album_artist) ? *t.album_artist
+                         : present(t.artist)     ? *t.artist
+                                                 : std::string(kUnknownArtist);
+        g.album_key = group_name(g.artist_title) + "\x1f" + group_name(album);
+    }
+    g.artist_key = group_name(g.artist_title);
+    g.album_title = album;
+    if (present(t.genre)) {
+        g.genre_key = group_name(*t.genre);
+        g.genre_title = *t.genre;
+    }
+    return g;
+}
+
 } // namespace
 
 std::vector<TrackGroups> group_tracks(const std::vector<TrackTags>& tracks) {
     const auto various = compilations(tracks);
     std::vector<TrackGroups> out;
     out.reserve(tracks.size());
-    for (const auto& t : tracks) {
-        TrackGroups g;
-        const std::string album = present(t.album) ? std::string(*t.album) : std::string(kUnknownAlbum);
-        const bool compilation =
-            !present(t.album_artist) && present(t.album) && various.contains({t.folder, group_name(album)});
-        if (compilation) {
-            g.artist_title = kVariousArtists;
-            // The folder keeps two unrelated compilations that share a name ("Greatest Hits") apart.
-            g.album_key = "folder:" + std::to_string(t.folder) + "\x1f" + group_name(album);
-        } else {
-            g.artist_title = present(t.album_artist) ? *t.album_artist
-                             : present(t.artist)     ? *t.artist
-                                                     : std::string(kUnknownArtist);
-            g.album_key = group_name(g.artist_title) + "\x1f" + group_name(album);
-        }
-        g.artist_key = group_name(g.artist_title);
-        g.album_title = album;
-        if (present(t.genre)) {
-            g.genre_key = group_name(*t.genre);
-            g.genre_title = *t.genre;
-        }
-        out.push_back(std::move(g));
-    }
+    for (const auto& t : tracks)
+        out.push_back(group_track(t, various));
     return out;
 }
 
@@ -154,54 +159,55 @@ std::optional<std::string> month_taken(const std::optional<std::string>& date,
 
 namespace {
 
-enum class Kind { audio, video, image, other };
-
+// What the views read of one file. Only the fields of the kind being built are filled (a picture has no
+// title key, a track no name key); a track's tags are loaded beside it (TrackTags), and nothing else is kept,
+// since this array is most of the rebuild's memory.
 struct Item {
     std::int64_t id = 0;
     std::int64_t folder = 0;
-    Kind kind = Kind::other;
-    std::string title;
-    std::string name_key; ///< natural key of the file name: episode order
-    std::string title_key;
-    TrackTags tags;
-    std::optional<std::int64_t> disc, track, mtime;
-    std::optional<std::string> date;
     std::int64_t added_at = 0;
-    bool has_art = false; ///< objects.art is set: /art/<id> has a picture
+    std::optional<std::int64_t> disc, track;
+    bool has_art = false;  ///< objects.art is set: /art/<id> has a picture
+    std::string name_key;  ///< natural key of the file name: episode order (video, pictures)
+    std::string title_key; ///< natural key of the title (video, music)
+    std::string taken;     ///< when a picture was taken, as sortable text; empty when unknown
 };
 
-Kind kind_of(std::string_view upnp_class) {
-    if (upnp_class.starts_with("object.item.audioItem")) return Kind::audio;
-    if (upnp_class.starts_with("object.item.videoItem")) return Kind::video;
-    if (upnp_class.starts_with("object.item.imageItem")) return Kind::image;
-    return Kind::other;
-}
+enum class Kind { audio, video, image };
 
-std::vector<Item> load_items(db::Database& db) {
-    auto s = db.prepare(
-        "SELECT id, parent_id, upnp_class, title, path, artist, album, album_artist, genre, "
-        "disc, track, date, mtime, added_at, art IS NOT NULL FROM objects WHERE is_container = 0 AND " +
-        std::string(db::kVisible));
+// Loads the visible files of one kind in id order; for music, their tags too (same order).
+std::vector<Item> load_items(db::Database& db, Kind kind, std::vector<TrackTags>* tags) {
+    const std::string where =
+        std::string(" FROM objects WHERE is_container = 0 AND ") + db::kVisible + " AND upnp_class GLOB ?";
+    const char* pattern = kind == Kind::audio   ? "object.item.audioItem*"
+                          : kind == Kind::video ? "object.item.videoItem*"
+                                                : "object.item.imageItem*";
     std::vector<Item> out;
-    // Sized once: growing by doubling would hold the old and the new array at once, the scan's peak memory.
-    auto n = db.prepare("SELECT COUNT(*) FROM objects WHERE is_container = 0");
+    // Sized once: growing by doubling would hold the old and the new array at once.
+    auto n = db.prepare("SELECT COUNT(*)" + where);
+    n.bind(1, pattern);
     if (n.step()) out.reserve(static_cast<std::size_t>(n.int64(0)));
+    if (tags) tags->reserve(out.capacity());
+    auto s = db.prepare("SELECT id, parent_id, title, path, disc, track, date, mtime, added_at, "
+                        "art IS NOT NULL, artist, album, album_artist, genre" +
+                        where + " ORDER BY id");
+    s.bind(1, pattern);
     while (s.step()) {
         Item it;
         it.id = s.int64(0);
         it.folder = s.int64(1);
-        it.kind = kind_of(s.text(2));
-        it.title = s.text(3);
-        const auto path = s.text(4);
-        it.name_key = natural_key(std::string_view(path).substr(path.rfind('/') + 1));
-        it.title_key = natural_key(it.title);
-        it.tags = {it.folder, s.opt_text(5), s.opt_text(6), s.opt_text(7), s.opt_text(8)};
-        it.disc = s.opt_int64(9);
-        it.track = s.opt_int64(10);
-        it.date = s.opt_text(11);
-        it.mtime = s.opt_int64(12);
-        it.added_at = s.int64(13);
-        it.has_art = s.int64(14) != 0;
+        if (kind != Kind::image) it.title_key = natural_key(s.text(2));
+        if (kind != Kind::audio) {
+            const auto path = s.text(3);
+            it.name_key = natural_key(std::string_view(path).substr(path.rfind('/') + 1));
+        }
+        it.disc = s.opt_int64(4);
+        it.track = s.opt_int64(5);
+        if (kind == Kind::image) it.taken = when_taken(s.opt_text(6), s.opt_int64(7)).value_or("");
+        it.added_at = s.int64(8);
+        it.has_art = s.int64(9) != 0;
+        if (tags)
+            tags->push_back({it.folder, s.opt_text(10), s.opt_text(11), s.opt_text(12), s.opt_text(13)});
         out.push_back(std::move(it));
     }
     return out;
@@ -246,7 +252,8 @@ struct Node {
 constexpr const char* kFolderClass = "object.container.storageFolder";
 constexpr std::size_t kRecentItems = 100;
 
-// The view containers being built, then written parents after children (so each knows its count).
+// The view containers being built, then written parents after children (so each knows its count). The
+// old views go first; each write() stores the top containers added since the last one and forgets them.
 class Layout {
   public:
     explicit Layout(db::Database& db) : db_(db) {
@@ -254,6 +261,8 @@ class Layout {
         while (s.step())
             groups_.emplace(s.text(1) + '\x1f' + s.text(2), s.int64(0));
         nodes_["0"];
+        db_.exec("DELETE FROM view_items");
+        db_.exec("DELETE FROM views");
     }
 
     Node& add(const std::string& parent, const std::string& key, std::string title,
@@ -280,12 +289,11 @@ class Layout {
     }
 
     void write() {
-        db_.exec("DELETE FROM view_items");
-        db_.exec("DELETE FROM views");
-        std::int64_t position = 0;
         for (const auto& key : nodes_.at("0").children) {
-            if (write(key, position)) ++position;
+            if (write(key, position_)) ++position_;
         }
+        nodes_.clear();
+        nodes_["0"];
     }
 
   private:
@@ -316,6 +324,7 @@ class Layout {
     }
 
     db::Database& db_;
+    std::int64_t position_ = 0; ///< of the next top container
     std::unordered_map<std::string, Node> nodes_;
     std::unordered_map<std::string, std::int64_t> groups_;
     db::Statement insert_view_ = db_.prepare(
@@ -403,16 +412,13 @@ void build_video(Layout& layout, Items items, const std::unordered_map<std::int6
 void build_pictures(Layout& layout, Items items, const std::unordered_map<std::int64_t, Folder>& folders) {
     if (items.empty()) return;
     layout.add("0", "pictures", "Pictures");
-    std::unordered_map<const Item*, std::string> taken;
-    for (const auto* it : items)
-        taken[it] = when_taken(it->date, it->mtime).value_or("");
-    std::sort(items.begin(), items.end(), [&](const Item* a, const Item* b) {
-        return std::tie(taken[a], a->name_key, a->id) < std::tie(taken[b], b->name_key, b->id);
+    std::sort(items.begin(), items.end(), [](const Item* a, const Item* b) {
+        return std::tie(a->taken, a->name_key, a->id) < std::tie(b->taken, b->name_key, b->id);
     });
     // Newest year and month first, as photo libraries show them; pictures in a month in the order taken.
     std::map<std::string, std::map<std::string, Items>, std::greater<>> dates;
     for (const auto* it : items) {
-        const auto& when = taken[it];
+        const auto& when = it->taken;
         if (when.size() >= 7) dates[when.substr(0, 4)][when.substr(5, 2)].push_back(it);
     }
     layout.add("pictures", "pictures/dates", "By date");
@@ -428,7 +434,15 @@ void build_pictures(Layout& layout, Items items, const std::unordered_map<std::i
     layout.items("pictures", "pictures/all", "All pictures").items = ids(items);
 }
 
-void build_music(Layout& layout, const Items& items);
+void build_music(Layout& layout, const Items& items, std::vector<TrackTags> tags);
+
+Items pointers(const std::vector<Item>& items) {
+    Items out;
+    out.reserve(items.size());
+    for (const auto& it : items)
+        out.push_back(&it);
+    return out;
+}
 
 } // namespace
 
@@ -438,19 +452,26 @@ bool views_current(db::Database& db) {
 }
 
 void rebuild_views(db::Database& db) {
-    const auto items = load_items(db);
     const auto folders = load_folders(db);
-    Items video, audio, image;
-    for (const auto& it : items) {
-        if (it.kind == Kind::video) video.push_back(&it);
-        if (it.kind == Kind::audio) audio.push_back(&it);
-        if (it.kind == Kind::image) image.push_back(&it);
-    }
     Layout layout(db);
-    build_video(layout, video, folders);
-    build_music(layout, audio);
-    build_pictures(layout, image, folders);
-    layout.write();
+    // One kind at a time, each loaded, written and freed before the next: the rebuild holds the files of
+    // the largest kind, not the whole library (it was the scan's peak memory).
+    {
+        const auto video = load_items(db, Kind::video, nullptr);
+        build_video(layout, pointers(video), folders);
+        layout.write();
+    }
+    {
+        std::vector<TrackTags> tags;
+        const auto audio = load_items(db, Kind::audio, &tags);
+        build_music(layout, pointers(audio), std::move(tags));
+        layout.write();
+    }
+    {
+        const auto image = load_items(db, Kind::image, nullptr);
+        build_pictures(layout, pointers(image), folders);
+        layout.write();
+    }
     db.prepare("INSERT INTO settings(key, value) VALUES('views_version', ?) "
                "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .bind(1, kViewsVersion)
@@ -503,19 +524,16 @@ std::vector<Albums::const_iterator> sorted_albums(const Albums& albums, const st
     return out;
 }
 
-void build_music(Layout& layout, const Items& items) {
+void build_music(Layout& layout, const Items& items, std::vector<TrackTags> tags) {
     if (items.empty()) return;
-    std::vector<TrackTags> tags;
-    for (const auto* it : items)
-        tags.push_back(it->tags);
-    const auto groups = group_tracks(tags);
+    const auto various = compilations(tags);
     Albums albums;
     std::map<std::int64_t, Named> artists, genres;
     std::map<std::pair<std::int64_t, std::int64_t>, Items> genre_tracks; // (genre, album) → tracks
     std::map<std::int64_t, std::map<std::int64_t, std::set<std::int64_t>>>
         ge_artists; // genre → artist → albums
     for (std::size_t i = 0; i < items.size(); ++i) {
-        const auto& g = groups[i];
+        const auto g = group_track(tags[i], various);
         const auto artist = layout.group("artist", g.artist_key);
         const auto album = layout.group("album", g.album_key);
         auto& a = albums[album];
@@ -532,6 +550,7 @@ void build_music(Layout& layout, const Items& items) {
         ge_artists[genre][artist].insert(album);
         genre_tracks[{genre, album}].push_back(items[i]);
     }
+    std::vector<TrackTags>().swap(tags); // grouped: the containers below do not need them
     layout.add("0", "music", "Music");
     layout.add("music", "music/artists", "Artists");
     for (const auto& ar : by_title(artists)) {
