@@ -375,7 +375,7 @@ int App::run() {
 
     http::Server http(
         config_.port, [this](const http::Request& r) { return handle(r); },
-        [this](const sockaddr_in& client) { return admit_connection(client.sin_addr, "connection"); }, 4);
+        [this](const sockaddr_in& client) { return admit_connection(client.sin_addr, "connection"); });
     http.start();
     auto ssdp = start_ssdp(config_);
     for (const auto& i : interfaces_) {

@@ -1,5 +1,6 @@
 // HTTP requests: the household boundary for each request, then routing to UPnP, media and the status page.
-// Everything here runs on libmicrohttpd's pool threads (admit_connection also on the SSDP thread).
+// Everything here runs on libmicrohttpd's connection threads (admit_connection also on its listening thread
+// and on the SSDP thread).
 #include "app/state.hpp"
 #include "hearth/app/app.hpp"
 #include "hearth/cds/didl.hpp"

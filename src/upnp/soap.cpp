@@ -80,8 +80,13 @@ std::variant<ActionCall, UpnpError> parse_action(std::string_view body) {
 }
 
 std::string response_envelope(std::string_view service_type, std::string_view action, const OutArgs& args) {
+    // Room for the escaped values up front: a Browse result is tens of KiB, and growing the string by
+    // doubling would copy it several times over.
+    std::size_t room = 512;
+    for (const auto& [name, value] : args)
+        room += 2 * name.size() + 5 + value.size() + value.size() / 4;
     std::string out;
-    out.reserve(512);
+    out.reserve(room);
     out += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" "
            "s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><u:";

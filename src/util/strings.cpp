@@ -1,19 +1,38 @@
 #include "hearth/util/strings.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstdio>
 
 namespace hearth {
 
+namespace {
+// Bytes append_xml_escaped must look at: the five markup characters, control characters other than tab,
+// newline and carriage return, and 0xEF (which starts U+FFFE and U+FFFF). Everything else is copied as it is.
+constexpr std::array<bool, 256> kXmlSpecial = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c)
+        t[c] = c != '\t' && c != '\n' && c != '\r';
+    for (unsigned char c : {'&', '<', '>', '"', '\''})
+        t[c] = true;
+    t[0xEF] = true;
+    return t;
+}();
+} // namespace
+
+// Runs of ordinary bytes are appended in one go: a Browse answer escapes every DIDL value and then the whole
+// DIDL document again for the SOAP envelope, and a byte-at-a-time append was a third of a Browse's CPU time.
 void append_xml_escaped(std::string& out, std::string_view text) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        // U+FFFE and U+FFFF (EF BF BE/BF) are outside XML 1.0's Char production too; byte-swapped UTF-16 BOMs
-        // in tags decode to U+FFFE.
-        if (c == '\xEF' && (text.substr(i, 3) == "\xEF\xBF\xBE" || text.substr(i, 3) == "\xEF\xBF\xBF")) {
-            i += 2;
-            continue;
-        }
+    out.reserve(out.size() + text.size());
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    while (p < end) {
+        const char* run = p;
+        while (p < end && !kXmlSpecial[static_cast<unsigned char>(*p)])
+            ++p;
+        out.append(run, static_cast<std::size_t>(p - run));
+        if (p == end) break;
+        const char c = *p++;
         switch (c) {
         case '&':
             out += "&amp;";
@@ -30,10 +49,17 @@ void append_xml_escaped(std::string& out, std::string_view text) {
         case '\'':
             out += "&apos;";
             break;
+        case '\xEF':
+            // U+FFFE and U+FFFF (EF BF BE/BF) are outside XML 1.0's Char production too; byte-swapped UTF-16
+            // BOMs in tags decode to U+FFFE.
+            if (end - p >= 2 && p[0] == '\xBF' && (p[1] == '\xBE' || p[1] == '\xBF')) {
+                p += 2;
+            } else {
+                out += c;
+            }
+            break;
         default:
-            // XML 1.0 allows only tab, newline and carriage return below 0x20.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-            out += c;
+            break; // XML 1.0 allows only tab, newline and carriage return below 0x20
         }
     }
 }

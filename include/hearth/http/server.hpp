@@ -1,6 +1,7 @@
 #pragma once
 // HTTP on libmicrohttpd: the only code that touches MHD handles. Requests are handed to one Handler as plain
-// values; the handler runs on one of libmicrohttpd's pool threads and must be safe to call concurrently.
+// values; the handler runs on its connection's thread (one thread per connection) and must be safe to call
+// concurrently.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,8 +38,8 @@ struct FileBody {
     std::string label{}; ///< names the file in the log line when it ends early
 };
 
-/// A response body made while it is sent (a live transcode). The server calls read() from its pool threads,
-/// one call at a time for a given response.
+/// A response body made while it is sent (a live transcode). The server calls read() from the connection's
+/// thread, one call at a time for a given response.
 class StreamSource {
   public:
     virtual ~StreamSource() = default;
@@ -52,7 +53,7 @@ class StreamSource {
     /// Copies up to max bytes: returns how many (> 0); 0 after calling parking.park() when nothing is ready
     /// (keep parking.unpark and call it once); -1 at the end of the stream; -2 when it failed midway.
     virtual long read(char* buf, std::size_t max, const Parking& parking) = 0;
-    /// The response is gone (sent, or the client left): never call unpark again. Any pool thread.
+    /// The response is gone (sent, or the client left): never call unpark again. Any server thread.
     virtual void detach() = 0;
 };
 
@@ -72,8 +73,8 @@ struct Response {
     std::shared_ptr<StreamSource> stream;
     /// Kept until the response is fully sent or the client has gone (e.g. a stream slot).
     std::shared_ptr<void> keep_alive;
-    /// Called once, on a pool thread, when the response is fully sent or the client has gone (before
-    /// keep_alive is released). Must not throw.
+    /// Called once, on the connection's thread, when the response is fully sent or the client has gone
+    /// (before keep_alive is released). Must not throw.
     std::function<void(const Delivery&)> on_end;
     /// Close the connection without answering (refusals that must not reveal a server).
     bool drop_connection = false;
@@ -89,12 +90,12 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
-/// Decides at accept time, before a byte is read, whether a client may connect. Any pool thread.
+/// Decides at accept time, before a byte is read, whether a client may connect. On the listening thread.
 using AcceptPolicy = std::function<bool(const sockaddr_in&)>;
 
 class Server {
   public:
-    Server(std::uint16_t port, Handler handler, AcceptPolicy policy, unsigned threads);
+    Server(std::uint16_t port, Handler handler, AcceptPolicy policy);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

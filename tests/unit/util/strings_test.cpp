@@ -40,7 +40,9 @@ INSTANTIATE_TEST_SUITE_P(
                                  "c",
                                  "abc"},
                       EscapeCase{"\xEF\xBF\xBD\xEF\xBF\xBC", "\xEF\xBF\xBD\xEF\xBF\xBC"},
-                      EscapeCase{"\xEF\xBF", "\xEF\xBF"},
+                      EscapeCase{"\xEF\xBF", "\xEF\xBF"}, EscapeCase{"\xEF<\xEF\xBF\xBE>", "\xEF&lt;&gt;"},
+                      EscapeCase{std::string(300, 'a') + "&" + std::string(300, 'b'),
+                                 std::string(300, 'a') + "&amp;" + std::string(300, 'b')},
                       EscapeCase{"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x8E\xB5",
                                  "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x8E\xB5"}));
 
