@@ -75,16 +75,21 @@ std::int64_t folder_stamp(const struct stat& st, std::time_t now) {
     return h == 0 ? 1 : static_cast<std::int64_t>(h);
 }
 
+namespace {
+
+bool under_a_root(const fs::path& path, const std::vector<fs::path>& roots) {
+    return std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
+        auto rel = path.lexically_relative(root);
+        return !rel.empty() && *rel.begin() != "..";
+    });
+}
+
+} // namespace
+
 std::optional<std::vector<fs::path>>
 folders_to_read(const std::vector<IndexedFolder>& folders, const std::vector<std::int64_t>& hidden_parents,
                 const std::vector<fs::path>& roots,
                 const std::function<std::int64_t(const fs::path&)>& stamp_now) {
-    auto under_a_root = [&](const fs::path& path) {
-        return std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
-            auto rel = path.lexically_relative(root);
-            return !rel.empty() && *rel.begin() != "..";
-        });
-    };
     std::set<fs::path> out;
     std::unordered_map<std::int64_t, const IndexedFolder*> shown;
     std::size_t shown_count = 0;
@@ -93,7 +98,7 @@ folders_to_read(const std::vector<IndexedFolder>& folders, const std::vector<std
         if (it == folders.end() || it->parent_id != db::kRootId) out.insert(root); // new, offline or back
     }
     for (const auto& f : folders) {
-        if (!under_a_root(f.path))
+        if (!under_a_root(f.path, roots))
             return std::nullopt;       // a media folder no longer shared: the full pass removes it
         if (f.parent_id < 0) continue; // hidden: read again with the shown folder it is in
         shown.emplace(f.id, &f);
@@ -442,6 +447,9 @@ class Writer {
         if (views_changed) rebuild_views(db_);
         set_setting("scan_generation", generation_);
         if (views_changed) set_setting("system_update_id", setting("system_update_id") + 1);
+        // Counted only when something changed: a restart on an unchanged library reads one row for it.
+        if (views_changed || !has_setting("files_in_index")) set_setting("files_in_index", count_files());
+        files_in_index_ = setting("files_in_index");
         if (!dirty_ && removed == 0) changed_.clear();
         system_update_id_ = setting("system_update_id");
         drop_vanished_from_changed();
@@ -455,6 +463,7 @@ class Writer {
     }
 
     std::int64_t system_update_id() const { return system_update_id_; }
+    std::int64_t files_in_index() const { return files_in_index_; }
     std::vector<std::int64_t> changed_containers() const { return {changed_.begin(), changed_.end()}; }
 
     /// Rows without a position: added by a scan that was stopped before it placed them.
@@ -538,6 +547,18 @@ class Writer {
         if (++ops_ >= 2000 || Clock::now() - last_commit_ > std::chrono::seconds(1)) flush();
     }
 
+    bool has_setting(const char* key) {
+        auto s = db_.prepare("SELECT EXISTS (SELECT 1 FROM settings WHERE key = ?)");
+        s.bind(1, std::string_view(key));
+        return s.step() && s.int64(0) != 0;
+    }
+
+    std::int64_t count_files() {
+        auto s = db_.prepare(std::string("SELECT COUNT(*) FROM objects WHERE is_container = 0 AND ") +
+                             db::kVisible);
+        return s.step() ? s.int64(0) : 0;
+    }
+
     std::int64_t setting(const char* key) {
         auto s = db_.prepare("SELECT value FROM settings WHERE key = ?");
         s.bind(1, std::string_view(key));
@@ -557,6 +578,7 @@ class Writer {
     bool dirty_ = false;             // anything added, moved or re-probed in this pass
     std::set<std::int64_t> changed_; // containers whose children changed in this pass
     std::int64_t system_update_id_ = 0;
+    std::int64_t files_in_index_ = 0;
     Clock::time_point last_commit_ = Clock::now();
     db::Statement insert_container_ =
         db_.prepare("INSERT INTO objects(parent_id, is_container, path, title, upnp_class, seen) "
@@ -696,10 +718,12 @@ struct FileId {
 class Walk {
   public:
     /// scope: the folders a partial pass walks (nullptr: every root, all the way down).
+    /// before_reading: called with each folder before it is listed (may be empty).
     Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary, ScanProgress& progress,
-         const std::vector<fs::path>* scope)
+         const std::vector<fs::path>* scope, const std::function<void(const fs::path&)>& before_reading)
         : writer_(writer), roots_(roots), summary_(summary), progress_(progress), scope_(scope),
-          objects_(writer.load_objects(scope)), skipped_(writer.load_skipped(scope)) {
+          before_reading_(before_reading), objects_(writer.load_objects(scope)),
+          skipped_(writer.load_skipped(scope)) {
         for (const auto& [path, known] : objects_) {
             const bool offline_root = std::find(roots_.begin(), roots_.end(), path) != roots_.end();
             if (known.parent_id < 0 && !offline_root) with_hidden_.insert(hidden_parent(known.parent_id));
@@ -836,6 +860,7 @@ class Walk {
     void walk_folder(const Folder& folder, std::vector<Folder>& stack) {
         // Stamped before the listing: a change while it is read shows as a change next time.
         struct stat st {};
+        if (before_reading_) before_reading_(folder.path);
         const bool stamped = ::stat(folder.path.c_str(), &st) == 0;
         std::error_code ec;
         fs::directory_iterator it(folder.path, ec);
@@ -1021,6 +1046,7 @@ class Walk {
     ScanSummary& summary_;
     ScanProgress& progress_;
     const std::vector<fs::path>* scope_;
+    const std::function<void(const fs::path&)>& before_reading_;
     std::unordered_map<std::string, Known> objects_;
     std::unordered_map<std::string, Known> skipped_;
     std::set<FileId> visited_;
@@ -1074,16 +1100,17 @@ bool Scanner::available(const fs::path& root) {
 }
 
 ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) {
-    return pass(Kind::full, nullptr, stop, progress);
+    return pass(Kind::full, nullptr, stop, progress, {});
 }
 
 ScanSummary Scanner::run_folders(const std::vector<fs::path>& folders, const std::atomic<bool>& stop,
                                  ScanProgress* progress) {
-    return pass(Kind::folders, &folders, stop, progress);
+    return pass(Kind::folders, &folders, stop, progress, {});
 }
 
-ScanSummary Scanner::run_start(const std::atomic<bool>& stop, ScanProgress* progress) {
-    return pass(Kind::start, nullptr, stop, progress);
+ScanSummary Scanner::run_start(const std::atomic<bool>& stop, ScanProgress* progress,
+                               const FolderHook& before_reading) {
+    return pass(Kind::start, nullptr, stop, progress, before_reading);
 }
 
 namespace {
@@ -1113,11 +1140,18 @@ std::vector<fs::path> scope_of(Writer& writer, const std::vector<fs::path>& root
 }
 
 // The start pass's folders to read (folders_to_read), counting those it leaves alone; nullopt: a full pass.
-std::optional<std::vector<fs::path>> start_folders(Writer& writer, const std::vector<fs::path>& roots,
-                                                   ScanSummary& summary) {
+// before_reading sees each indexed folder first: what changes after it is called is not the pass's to find.
+std::optional<std::vector<fs::path>>
+start_folders(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary,
+              const std::function<void(const fs::path&)>& before_reading) {
     std::vector<IndexedFolder> folders;
     for (auto& row : writer.folders())
         folders.push_back({std::move(row.path), row.id, row.parent_id, row.stamp});
+    if (before_reading) {
+        for (const auto& f : folders) {
+            if (under_a_root(f.path, roots)) before_reading(f.path);
+        }
+    }
     std::vector<std::int64_t> hidden_parents;
     for (const auto& [path, parent] : writer.hidden_rows()) {
         if (std::find(roots.begin(), roots.end(), path) == roots.end()) hidden_parents.push_back(parent);
@@ -1139,7 +1173,7 @@ std::optional<std::vector<fs::path>> start_folders(Writer& writer, const std::ve
 } // namespace
 
 ScanSummary Scanner::pass(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
-                          ScanProgress* progress) {
+                          ScanProgress* progress, const FolderHook& before_reading) {
     const auto start = Clock::now();
     ScanProgress unused;
     ScanProgress& p = progress ? *progress : unused;
@@ -1148,7 +1182,7 @@ ScanSummary Scanner::pass(Kind kind, const std::vector<fs::path>* folders, const
     p.to_probe = 0;
     ScanSummary summary;
     try {
-        index(kind, folders, stop, p, summary, start);
+        index(kind, folders, stop, p, summary, start, before_reading);
     } catch (const db::DiskFull& e) {
         // What was committed before stays; the open batch is rolled back. Serving goes on from the index as
         // it is, and a pass after space returns picks up the rest. The caller says so, once.
@@ -1163,19 +1197,20 @@ ScanSummary Scanner::pass(Kind kind, const std::vector<fs::path>* folders, const
 }
 
 void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
-                    ScanProgress& p, ScanSummary& summary, std::chrono::steady_clock::time_point start) {
+                    ScanProgress& p, ScanSummary& summary, std::chrono::steady_clock::time_point start,
+                    const FolderHook& before_reading) {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     Writer writer(db_path_);
     std::vector<fs::path> changed;
     if (kind == Kind::start) {
-        if (auto to_read = start_folders(writer, roots_, summary)) {
+        if (auto to_read = start_folders(writer, roots_, summary, before_reading)) {
             changed = std::move(*to_read);
             folders = &changed;
         }
     }
     std::vector<fs::path> scope;
     if (folders) scope = scope_of(writer, roots_, *folders);
-    Walk walk(writer, roots_, summary, p, folders ? &scope : nullptr);
+    Walk walk(writer, roots_, summary, p, folders ? &scope : nullptr, before_reading);
     auto pending = walk.run(stop);
     writer.flush();
     if (!folders) {
@@ -1219,6 +1254,7 @@ void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::
     summary.removed = writer.finish(walked, walk.unseen(), kind == Kind::start);
     summary.system_update_id = writer.system_update_id();
     summary.changed_containers = writer.changed_containers();
+    summary.files_in_index = writer.files_in_index();
 }
 
 } // namespace hearth::library
