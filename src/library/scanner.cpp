@@ -77,10 +77,13 @@ std::int64_t folder_stamp(const struct stat& st, std::time_t now) {
 
 namespace {
 
+// Index paths are made from a media folder's path and names: a comparison of strings, not of the paths'
+// parsed components (which took a tenth of a restart's CPU at 1,000 folders).
 bool under_a_root(const fs::path& path, const std::vector<fs::path>& roots) {
+    const auto& p = path.native();
     return std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
-        auto rel = path.lexically_relative(root);
-        return !rel.empty() && *rel.begin() != "..";
+        const auto& r = root.native();
+        return p.starts_with(r) && (p.size() == r.size() || p[r.size()] == '/' || r.ends_with('/'));
     });
 }
 
@@ -179,6 +182,9 @@ class Writer {
   public:
     explicit Writer(const fs::path& db_path) : db_(db_path) {
         generation_ = setting("scan_generation") + 1;
+        // An index from before the mark was kept (no files_in_index yet) may have been left by a killed
+        // pass too.
+        counts_pending_ = has_setting("counts_pending") || !has_setting("files_in_index");
         tx_.emplace(db_);
     }
 
@@ -284,7 +290,7 @@ class Writer {
         s.bind(1, db::kOfflineParentId).bind(2, std::string_view(root.native())).bind(3, db::kRootId).exec();
         if (db_.changes() == 0) return false;
         changed(db::kRootId);
-        dirty_ = true;
+        dirtied();
         return true;
     }
 
@@ -298,7 +304,7 @@ class Writer {
         hide.bind(1, low).bind(2, high).exec();
         const std::int64_t hidden = db_.changes();
         if (hidden > 0) {
-            dirty_ = true;
+            dirtied();
             changed(folder_id);
         }
         return hidden;
@@ -313,7 +319,7 @@ class Writer {
         relocate_.exec();
         changed(old_parent);
         changed(parent_id);
-        dirty_ = true;
+        dirtied();
         tick();
     }
 
@@ -322,7 +328,7 @@ class Writer {
             .bind(2, std::string_view(path.native()))
             .bind(3, title_for(path));
         insert_container_.bind(4, generation_).exec();
-        dirty_ = true;
+        dirtied();
         changed(parent_id);
         const auto id = db_.last_insert_id();
         tick();
@@ -332,7 +338,7 @@ class Writer {
     /// Gives a row another parent; also how a hidden row comes back.
     void move(std::int64_t id, std::int64_t old_parent, std::int64_t parent_id) {
         move_.bind(1, parent_id).bind(2, generation_).bind(3, id).exec();
-        dirty_ = true;
+        dirtied();
         changed(old_parent);
         changed(parent_id);
         tick();
@@ -416,10 +422,9 @@ class Writer {
     /// Rows found unchanged are not written at all (marking each one seen rewrote every page of the table on
     /// every rescan: most of the CPU and all of the I/O of restarting on an unchanged library), and only the
     /// child counts that differ are.
-    /// recount_all: every folder's child count is checked (the start pass: a pass killed before its own
-    /// finish() left counts of folders this one does not read).
-    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen,
-                        bool recount_all = false) {
+    /// Every folder's child count is checked when a pass before this one changed rows and was killed
+    /// before its own finish() (the counts_pending mark): it left counts of folders this one may not read.
+    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen) {
         std::int64_t removed = remove_unseen(unseen);
         if (walked)
             remove_skipped_in(*walked);
@@ -435,8 +440,8 @@ class Writer {
                 recount.bind(1, id).exec();
                 db::place_children(db_, id);
             }
-            if (recount_all) recount_children();
-            if (has_unplaced()) db::place_objects(db_);
+            if (counts_pending_) recount_children();
+            if ((dirty_ || counts_pending_) && has_unplaced()) db::place_objects(db_);
         } else {
             recount_children();
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
@@ -446,6 +451,7 @@ class Writer {
         const bool views_changed = dirty_ || removed > 0 || !views_current(db_);
         if (views_changed) rebuild_views(db_);
         set_setting("scan_generation", generation_);
+        if (counts_pending_ || marked_) db_.exec("DELETE FROM settings WHERE key = 'counts_pending'");
         if (views_changed) set_setting("system_update_id", setting("system_update_id") + 1);
         // Counted only when something changed: a restart on an unchanged library reads one row for it.
         if (views_changed || !has_setting("files_in_index")) set_setting("files_in_index", count_files());
@@ -485,6 +491,14 @@ class Writer {
         db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
                  "objects.id) WHERE is_container = 1 AND child_count IS NOT (SELECT COUNT(*) FROM "
                  "objects c WHERE c.parent_id = objects.id)");
+    }
+
+    // The first change of a pass marks the index, in the same transaction, until finish(): a pass killed
+    // between its batches and its finish() leaves child counts and positions for the next one to redo.
+    void dirtied() {
+        if (!marked_) set_setting("counts_pending", 1);
+        marked_ = true;
+        dirty_ = true;
     }
 
     void changed(std::int64_t container) {
@@ -576,6 +590,8 @@ class Writer {
     std::optional<db::Transaction> tx_;
     int ops_ = 0;
     bool dirty_ = false;             // anything added, moved or re-probed in this pass
+    bool marked_ = false;            // this pass wrote the counts_pending mark
+    bool counts_pending_ = false;    // a pass before this one changed rows and did not finish
     std::set<std::int64_t> changed_; // containers whose children changed in this pass
     std::int64_t system_update_id_ = 0;
     std::int64_t files_in_index_ = 0;
@@ -641,7 +657,7 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info, const std:
     s.bind(28, known(info.video_profile)).bind(29, known(info.video_level)).bind(30, info.audio_bitrate);
     s.bind(31, art);
     s.exec();
-    dirty_ = true;
+    dirtied();
     changed(f.parent_id);
     tick();
 }
@@ -1251,7 +1267,7 @@ void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::
         covers.emplace_back(folder, best.second);
     writer.set_folder_covers(covers);
     walk.write_stamps(); // in finish()'s transaction: committed with the removals, or not at all
-    summary.removed = writer.finish(walked, walk.unseen(), kind == Kind::start);
+    summary.removed = writer.finish(walked, walk.unseen());
     summary.system_update_id = writer.system_update_id();
     summary.changed_containers = writer.changed_containers();
     summary.files_in_index = writer.files_in_index();
