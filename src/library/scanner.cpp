@@ -676,7 +676,8 @@ class ProbePool {
   public:
     ProbePool(const std::vector<Pending>& files, unsigned threads, const std::atomic<bool>& stop)
         : files_(files), stop_(stop) {
-        for (unsigned i = 0; i < threads; ++i)
+        // No more threads than files: a restart on an unchanged library has none to probe.
+        for (unsigned i = 0; i < std::min<std::size_t>(threads, files.size()); ++i)
             workers_.emplace_back([this] { work(); });
     }
     ~ProbePool() {
