@@ -243,7 +243,10 @@ void App::scanned(const library::ScanSummary& summary, bool full) {
         log::info("live update: ", summary.line());
     }
     note_index_space(summary.out_of_space, config_.db_path);
-    if (!summary.changed_containers.empty()) {
+    // A pass that changed nothing a renderer sees (a restart on an unchanged library, most of the time)
+    // leaves the evented state as it was: no need to read the whole index again for it.
+    const bool changed = !summary.changed_containers.empty();
+    if (changed) {
         std::vector<std::pair<std::string, std::int64_t>> containers;
         // The folder tree's top is "folders" to renderers (the root "0" lists the views).
         for (auto id : summary.changed_containers)
@@ -251,20 +254,17 @@ void App::scanned(const library::ScanSummary& summary, bool full) {
                                     summary.system_update_id);
         // Hook: containers that are not folders (virtual views) add their ids to this list.
         state_->eventing.containers_changed("/event/ContentDirectory", containers);
+        state_->eventing.state_changed();
     }
-    state_->eventing.state_changed();
     if (summary.out_of_space) {
         daemon::notify_status("Serving read-only: no space left for the index");
         return;
     }
-    if (full || summary.removed > 0) remove_stale_thumbnails();
-    if (full) {
-        auto reader = state_->readers.acquire();
-        std::int64_t files = 0;
-        for (const auto& kind : reader->library_counts())
-            files += kind.kind == "folders" ? 0 : kind.files;
-        daemon::notify_status("Serving; " + std::to_string(files) + " files indexed");
-    }
+    // A start pass that read only the changed folders and changed nothing leaves the thumbnails to the
+    // verification pass after it (a pass killed before its clean-up left some behind).
+    const bool read_every_file = full && summary.folders_not_read == 0;
+    if (read_every_file || summary.removed > 0 || (full && changed)) remove_stale_thumbnails();
+    if (full) daemon::notify_status("Serving; " + std::to_string(summary.files_in_index) + " files indexed");
 }
 
 // Thumbnails of items that left the index or lost their picture. Stale versions of an item's thumbnails go

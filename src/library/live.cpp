@@ -111,10 +111,12 @@ class LiveLibrary::Loop {
         roots_ = owner_.roots_();
         watcher_ = std::make_unique<Watcher>(owner_.options_.watch_limit);
         settler_ = ChangeSettler(ChangeSettler::Timing{owner_.options_.quiet});
-        for (const auto& root : roots_) {
-            if (!watcher_->watch_tree(root)) break;
+        if (!at_start) {
+            for (const auto& root : roots_) {
+                if (!watcher_->watch_tree(root)) break;
+            }
+            report_watches();
         }
-        report_watches();
         mounts_ = mount_points_under(read_mountinfo(), roots_);
         available_.clear();
         for (const auto& root : roots_)
@@ -148,16 +150,28 @@ class LiveLibrary::Loop {
 
     // A restart costs a stat per folder, not per file. A file rewritten in place while Hearth was down left
     // its folder's stamp alone: the verification pass (a full one) finds it later.
+    // The watches come from the index's folders, not from listing every folder: the pass hands each indexed
+    // folder to the watcher before it compares stamps, and each folder it reads (new ones too) before it
+    // lists it. A change after a folder's watch is an event; one before it is in the folder's stamp (a
+    // folder made while Hearth was down changed its parent's), or the pass lists it after its watch.
     void start_scan() {
         last_full_ = Clock::now();
         verify_at_.reset();
-        guarded(
+        const bool done = guarded(
             [&](Scanner& scanner) {
-                auto summary = scanner.run_start(owner_.stop_, &owner_.progress_);
+                auto summary =
+                    scanner.run_start(owner_.stop_, &owner_.progress_,
+                                      [this](const fs::path& dir) { watcher_->watch_folder(dir); });
                 if (summary.folders_not_read > 0) verify_at_ = Clock::now() + owner_.options_.verify_delay;
                 return summary;
             },
             true);
+        if (!done) { // the index could not say which folders there are
+            for (const auto& root : roots_) {
+                if (!watcher_->watch_tree(root)) break;
+            }
+        }
+        report_watches();
     }
 
     // The full pass that the start pass put off, on a thread of its own at the lowest CPU and I/O
@@ -193,15 +207,17 @@ class LiveLibrary::Loop {
 
     // A failed pass is logged; the next event or check tries again. One stopped by a full disk under the
     // index left changes unindexed that no event will announce again: a full scan at the next check
-    // picks them up once there is space.
-    template <typename Pass> void guarded(Pass pass, bool full) {
+    // picks them up once there is space. False when the pass failed.
+    template <typename Pass> bool guarded(Pass pass, bool full) {
         try {
             Scanner scanner(owner_.db_path_, roots_, owner_.probe_threads_);
             auto summary = pass(scanner);
             if (full || summary.out_of_space) retry_full_ = summary.out_of_space;
             if (!owner_.stop_.load()) owner_.scanned_(summary, full);
+            return true;
         } catch (const std::exception& e) {
             log::error(full ? "scan failed: " : "live update failed: ", e.what());
+            return false;
         }
     }
 

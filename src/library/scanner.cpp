@@ -76,16 +76,24 @@ std::int64_t folder_stamp(const struct stat& st, std::time_t now) {
     return h == 0 ? 1 : static_cast<std::int64_t>(h);
 }
 
+namespace {
+
+// Index paths are made from a media folder's path and names: a comparison of strings, not of the paths'
+// parsed components (which took a tenth of a restart's CPU at 1,000 folders).
+bool under_a_root(const fs::path& path, const std::vector<fs::path>& roots) {
+    const auto& p = path.native();
+    return std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
+        const auto& r = root.native();
+        return p.starts_with(r) && (p.size() == r.size() || p[r.size()] == '/' || r.ends_with('/'));
+    });
+}
+
+} // namespace
+
 std::optional<std::vector<fs::path>>
 folders_to_read(const std::vector<IndexedFolder>& folders, const std::vector<std::int64_t>& hidden_parents,
                 const std::vector<fs::path>& roots,
                 const std::function<std::int64_t(const fs::path&)>& stamp_now) {
-    auto under_a_root = [&](const fs::path& path) {
-        return std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
-            auto rel = path.lexically_relative(root);
-            return !rel.empty() && *rel.begin() != "..";
-        });
-    };
     std::set<fs::path> out;
     std::unordered_map<std::int64_t, const IndexedFolder*> shown;
     std::size_t shown_count = 0;
@@ -94,7 +102,7 @@ folders_to_read(const std::vector<IndexedFolder>& folders, const std::vector<std
         if (it == folders.end() || it->parent_id != db::kRootId) out.insert(root); // new, offline or back
     }
     for (const auto& f : folders) {
-        if (!under_a_root(f.path))
+        if (!under_a_root(f.path, roots))
             return std::nullopt;       // a media folder no longer shared: the full pass removes it
         if (f.parent_id < 0) continue; // hidden: read again with the shown folder it is in
         shown.emplace(f.id, &f);
@@ -178,6 +186,9 @@ class Writer {
         // files the larger cache was ~1.5 MB of the index's peak memory without a measurable gain in speed.
         db_.exec("PRAGMA cache_size = -512");
         generation_ = setting("scan_generation") + 1;
+        // An index from before the mark was kept (no files_in_index yet) may have been left by a killed
+        // pass too.
+        counts_pending_ = has_setting("counts_pending") || !has_setting("files_in_index");
         tx_.emplace(db_);
     }
 
@@ -283,7 +294,7 @@ class Writer {
         s.bind(1, db::kOfflineParentId).bind(2, std::string_view(root.native())).bind(3, db::kRootId).exec();
         if (db_.changes() == 0) return false;
         changed(db::kRootId);
-        dirty_ = true;
+        dirtied();
         return true;
     }
 
@@ -297,7 +308,7 @@ class Writer {
         hide.bind(1, low).bind(2, high).exec();
         const std::int64_t hidden = db_.changes();
         if (hidden > 0) {
-            dirty_ = true;
+            dirtied();
             changed(folder_id);
         }
         return hidden;
@@ -312,7 +323,7 @@ class Writer {
         relocate_.exec();
         changed(old_parent);
         changed(parent_id);
-        dirty_ = true;
+        dirtied();
         tick();
     }
 
@@ -321,7 +332,7 @@ class Writer {
             .bind(2, std::string_view(path.native()))
             .bind(3, title_for(path));
         insert_container_.bind(4, generation_).exec();
-        dirty_ = true;
+        dirtied();
         changed(parent_id);
         const auto id = db_.last_insert_id();
         tick();
@@ -331,7 +342,7 @@ class Writer {
     /// Gives a row another parent; also how a hidden row comes back.
     void move(std::int64_t id, std::int64_t old_parent, std::int64_t parent_id) {
         move_.bind(1, parent_id).bind(2, generation_).bind(3, id).exec();
-        dirty_ = true;
+        dirtied();
         changed(old_parent);
         changed(parent_id);
         tick();
@@ -415,10 +426,9 @@ class Writer {
     /// Rows found unchanged are not written at all (marking each one seen rewrote every page of the table on
     /// every rescan: most of the CPU and all of the I/O of restarting on an unchanged library), and only the
     /// child counts that differ are.
-    /// recount_all: every folder's child count is checked (the start pass: a pass killed before its own
-    /// finish() left counts of folders this one does not read).
-    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen,
-                        bool recount_all = false) {
+    /// Every folder's child count is checked when a pass before this one changed rows and was killed
+    /// before its own finish() (the counts_pending mark): it left counts of folders this one may not read.
+    std::int64_t finish(const std::vector<std::int64_t>* walked, const std::vector<std::int64_t>& unseen) {
         std::int64_t removed = remove_unseen(unseen);
         if (walked)
             remove_skipped_in(*walked);
@@ -434,8 +444,8 @@ class Writer {
                 recount.bind(1, id).exec();
                 db::place_children(db_, id);
             }
-            if (recount_all) recount_children();
-            if (has_unplaced()) db::place_objects(db_);
+            if (counts_pending_) recount_children();
+            if ((dirty_ || counts_pending_) && has_unplaced()) db::place_objects(db_);
         } else {
             recount_children();
             // Keep each object's place in the default order, for index-backed paging (0004_positions.sql).
@@ -445,7 +455,11 @@ class Writer {
         const bool views_changed = dirty_ || removed > 0 || !views_current(db_);
         if (views_changed) rebuild_views(db_);
         set_setting("scan_generation", generation_);
+        if (counts_pending_ || marked_) db_.exec("DELETE FROM settings WHERE key = 'counts_pending'");
         if (views_changed) set_setting("system_update_id", setting("system_update_id") + 1);
+        // Counted only when something changed: a restart on an unchanged library reads one row for it.
+        if (views_changed || !has_setting("files_in_index")) set_setting("files_in_index", count_files());
+        files_in_index_ = setting("files_in_index");
         if (!dirty_ && removed == 0) changed_.clear();
         system_update_id_ = setting("system_update_id");
         drop_vanished_from_changed();
@@ -459,6 +473,7 @@ class Writer {
     }
 
     std::int64_t system_update_id() const { return system_update_id_; }
+    std::int64_t files_in_index() const { return files_in_index_; }
     std::vector<std::int64_t> changed_containers() const { return {changed_.begin(), changed_.end()}; }
 
     /// Rows without a position: added by a scan that was stopped before it placed them.
@@ -480,6 +495,14 @@ class Writer {
         db_.exec("UPDATE objects SET child_count = (SELECT COUNT(*) FROM objects c WHERE c.parent_id = "
                  "objects.id) WHERE is_container = 1 AND child_count IS NOT (SELECT COUNT(*) FROM "
                  "objects c WHERE c.parent_id = objects.id)");
+    }
+
+    // The first change of a pass marks the index, in the same transaction, until finish(): a pass killed
+    // between its batches and its finish() leaves child counts and positions for the next one to redo.
+    void dirtied() {
+        if (!marked_) set_setting("counts_pending", 1);
+        marked_ = true;
+        dirty_ = true;
     }
 
     void changed(std::int64_t container) {
@@ -542,6 +565,18 @@ class Writer {
         if (++ops_ >= 2000 || Clock::now() - last_commit_ > std::chrono::seconds(1)) flush();
     }
 
+    bool has_setting(const char* key) {
+        auto s = db_.prepare("SELECT EXISTS (SELECT 1 FROM settings WHERE key = ?)");
+        s.bind(1, std::string_view(key));
+        return s.step() && s.int64(0) != 0;
+    }
+
+    std::int64_t count_files() {
+        auto s = db_.prepare(std::string("SELECT COUNT(*) FROM objects WHERE is_container = 0 AND ") +
+                             db::kVisible);
+        return s.step() ? s.int64(0) : 0;
+    }
+
     std::int64_t setting(const char* key) {
         auto s = db_.prepare("SELECT value FROM settings WHERE key = ?");
         s.bind(1, std::string_view(key));
@@ -559,8 +594,11 @@ class Writer {
     std::optional<db::Transaction> tx_;
     int ops_ = 0;
     bool dirty_ = false;             // anything added, moved or re-probed in this pass
+    bool marked_ = false;            // this pass wrote the counts_pending mark
+    bool counts_pending_ = false;    // a pass before this one changed rows and did not finish
     std::set<std::int64_t> changed_; // containers whose children changed in this pass
     std::int64_t system_update_id_ = 0;
+    std::int64_t files_in_index_ = 0;
     Clock::time_point last_commit_ = Clock::now();
     db::Statement insert_container_ =
         db_.prepare("INSERT INTO objects(parent_id, is_container, path, title, upnp_class, seen) "
@@ -623,7 +661,7 @@ void Writer::put_item(const Pending& f, const media::MediaInfo& info, const std:
     s.bind(28, known(info.video_profile)).bind(29, known(info.video_level)).bind(30, info.audio_bitrate);
     s.bind(31, art);
     s.exec();
-    dirty_ = true;
+    dirtied();
     changed(f.parent_id);
     tick();
 }
@@ -642,7 +680,8 @@ class ProbePool {
   public:
     ProbePool(const std::vector<Pending>& files, unsigned threads, const std::atomic<bool>& stop)
         : files_(files), stop_(stop) {
-        for (unsigned i = 0; i < threads; ++i)
+        // No more threads than files: a restart on an unchanged library has none to probe.
+        for (unsigned i = 0; i < std::min<std::size_t>(threads, files.size()); ++i)
             workers_.emplace_back([this] { work(); });
     }
     ~ProbePool() {
@@ -700,10 +739,12 @@ struct FileId {
 class Walk {
   public:
     /// scope: the folders a partial pass walks (nullptr: every root, all the way down).
+    /// before_reading: called with each folder before it is listed (may be empty).
     Walk(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary, ScanProgress& progress,
-         const std::vector<fs::path>* scope)
+         const std::vector<fs::path>* scope, const std::function<void(const fs::path&)>& before_reading)
         : writer_(writer), roots_(roots), summary_(summary), progress_(progress), scope_(scope),
-          objects_(writer.load_objects(scope)), skipped_(writer.load_skipped(scope)) {
+          before_reading_(before_reading), objects_(writer.load_objects(scope)),
+          skipped_(writer.load_skipped(scope)) {
         for (const auto& [path, known] : objects_) {
             const bool offline_root = std::find(roots_.begin(), roots_.end(), path) != roots_.end();
             if (known.parent_id < 0 && !offline_root) with_hidden_.insert(hidden_parent(known.parent_id));
@@ -840,6 +881,7 @@ class Walk {
     void walk_folder(const Folder& folder, std::vector<Folder>& stack) {
         // Stamped before the listing: a change while it is read shows as a change next time.
         struct stat st {};
+        if (before_reading_) before_reading_(folder.path);
         const bool stamped = ::stat(folder.path.c_str(), &st) == 0;
         std::error_code ec;
         fs::directory_iterator it(folder.path, ec);
@@ -1025,6 +1067,7 @@ class Walk {
     ScanSummary& summary_;
     ScanProgress& progress_;
     const std::vector<fs::path>* scope_;
+    const std::function<void(const fs::path&)>& before_reading_;
     std::unordered_map<std::string, Known> objects_;
     std::unordered_map<std::string, Known> skipped_;
     std::set<FileId> visited_;
@@ -1078,16 +1121,17 @@ bool Scanner::available(const fs::path& root) {
 }
 
 ScanSummary Scanner::run(const std::atomic<bool>& stop, ScanProgress* progress) {
-    return pass(Kind::full, nullptr, stop, progress);
+    return pass(Kind::full, nullptr, stop, progress, {});
 }
 
 ScanSummary Scanner::run_folders(const std::vector<fs::path>& folders, const std::atomic<bool>& stop,
                                  ScanProgress* progress) {
-    return pass(Kind::folders, &folders, stop, progress);
+    return pass(Kind::folders, &folders, stop, progress, {});
 }
 
-ScanSummary Scanner::run_start(const std::atomic<bool>& stop, ScanProgress* progress) {
-    return pass(Kind::start, nullptr, stop, progress);
+ScanSummary Scanner::run_start(const std::atomic<bool>& stop, ScanProgress* progress,
+                               const FolderHook& before_reading) {
+    return pass(Kind::start, nullptr, stop, progress, before_reading);
 }
 
 namespace {
@@ -1117,11 +1161,18 @@ std::vector<fs::path> scope_of(Writer& writer, const std::vector<fs::path>& root
 }
 
 // The start pass's folders to read (folders_to_read), counting those it leaves alone; nullopt: a full pass.
-std::optional<std::vector<fs::path>> start_folders(Writer& writer, const std::vector<fs::path>& roots,
-                                                   ScanSummary& summary) {
+// before_reading sees each indexed folder first: what changes after it is called is not the pass's to find.
+std::optional<std::vector<fs::path>>
+start_folders(Writer& writer, const std::vector<fs::path>& roots, ScanSummary& summary,
+              const std::function<void(const fs::path&)>& before_reading) {
     std::vector<IndexedFolder> folders;
     for (auto& row : writer.folders())
         folders.push_back({std::move(row.path), row.id, row.parent_id, row.stamp});
+    if (before_reading) {
+        for (const auto& f : folders) {
+            if (under_a_root(f.path, roots)) before_reading(f.path);
+        }
+    }
     std::vector<std::int64_t> hidden_parents;
     for (const auto& [path, parent] : writer.hidden_rows()) {
         if (std::find(roots.begin(), roots.end(), path) == roots.end()) hidden_parents.push_back(parent);
@@ -1143,7 +1194,7 @@ std::optional<std::vector<fs::path>> start_folders(Writer& writer, const std::ve
 } // namespace
 
 ScanSummary Scanner::pass(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
-                          ScanProgress* progress) {
+                          ScanProgress* progress, const FolderHook& before_reading) {
     const auto start = Clock::now();
     ScanProgress unused;
     ScanProgress& p = progress ? *progress : unused;
@@ -1152,7 +1203,7 @@ ScanSummary Scanner::pass(Kind kind, const std::vector<fs::path>* folders, const
     p.to_probe = 0;
     ScanSummary summary;
     try {
-        index(kind, folders, stop, p, summary, start);
+        index(kind, folders, stop, p, summary, start, before_reading);
     } catch (const db::DiskFull& e) {
         // What was committed before stays; the open batch is rolled back. Serving goes on from the index as
         // it is, and a pass after space returns picks up the rest. The caller says so, once.
@@ -1180,19 +1231,20 @@ void release_probe_memory(std::vector<Pending>& pending) {
 } // namespace
 
 void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::atomic<bool>& stop,
-                    ScanProgress& p, ScanSummary& summary, std::chrono::steady_clock::time_point start) {
+                    ScanProgress& p, ScanSummary& summary, std::chrono::steady_clock::time_point start,
+                    const FolderHook& before_reading) {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     Writer writer(db_path_);
     std::vector<fs::path> changed;
     if (kind == Kind::start) {
-        if (auto to_read = start_folders(writer, roots_, summary)) {
+        if (auto to_read = start_folders(writer, roots_, summary, before_reading)) {
             changed = std::move(*to_read);
             folders = &changed;
         }
     }
     std::vector<fs::path> scope;
     if (folders) scope = scope_of(writer, roots_, *folders);
-    Walk walk(writer, roots_, summary, p, folders ? &scope : nullptr);
+    Walk walk(writer, roots_, summary, p, folders ? &scope : nullptr, before_reading);
     auto pending = walk.run(stop);
     writer.flush();
     if (!folders) {
@@ -1234,9 +1286,10 @@ void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::
         covers.emplace_back(folder, best.second);
     writer.set_folder_covers(covers);
     walk.write_stamps(); // in finish()'s transaction: committed with the removals, or not at all
-    summary.removed = writer.finish(walked, walk.unseen(), kind == Kind::start);
+    summary.removed = writer.finish(walked, walk.unseen());
     summary.system_update_id = writer.system_update_id();
     summary.changed_containers = writer.changed_containers();
+    summary.files_in_index = writer.files_in_index();
 }
 
 } // namespace hearth::library

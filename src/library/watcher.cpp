@@ -38,7 +38,7 @@ Watcher::Watcher(std::size_t limit) : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEX
     }
 }
 
-bool Watcher::add(const fs::path& dir) {
+bool Watcher::add(const fs::path& dir, bool rename, int* error) {
     if (!fd_.ok()) return false;
     if (paths_.size() >= limit_) {
         complete_ = false;
@@ -46,11 +46,31 @@ bool Watcher::add(const fs::path& dir) {
     }
     int wd = ::inotify_add_watch(fd_.get(), dir.c_str(), kMask);
     if (wd < 0) {
+        if (error) *error = errno;
         if (errno == ENOSPC) complete_ = false; // the user's max_user_watches is reached
         if (errno != ENOENT && errno != ENOTDIR && errno != EACCES) complete_ = false;
         return errno == ENOENT || errno == ENOTDIR || errno == EACCES; // gone or unreadable: nothing to watch
     }
-    paths_[wd] = dir; // the same folder again gives the same descriptor: the path is updated
+    // The same folder again gives the same descriptor: the path is updated (a folder moved), or not (the
+    // same folder reached through a link: it keeps the path it was first watched under).
+    if (rename)
+        paths_[wd] = dir;
+    else
+        paths_.try_emplace(wd, dir);
+    return true;
+}
+
+bool Watcher::watch_folder(const fs::path& dir) {
+    int error = 0;
+    if (!add(dir, false, &error)) return false;
+    struct stat st {};
+    if (error == ENOTDIR && ::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        // A link is not watched through (IN_DONT_FOLLOW), as watch_tree() has it: the folder it leads to
+        // is, under its own path.
+        std::error_code ec;
+        auto target = fs::canonical(dir, ec);
+        return ec || watch_tree(target);
+    }
     return true;
 }
 

@@ -59,8 +59,10 @@ Store::Store(const std::filesystem::path& db_path) : db_(db_path, db::OpenMode::
 }
 
 std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> Store::load() {
+    // Bookmarks first, each item looked up by id: a join let SQLite walk the whole index of objects and
+    // look each one up among the (few) bookmarks, at every start.
     auto s = db_.prepare("SELECT b.object_id, b.device_id, b.seconds FROM bookmarks b "
-                         "JOIN objects o ON o.id = b.object_id");
+                         "WHERE EXISTS (SELECT 1 FROM objects o WHERE o.id = b.object_id)");
     std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> out;
     while (s.step())
         out[{s.int64(0), s.int64(1)}] = s.int64(2);

@@ -192,9 +192,10 @@ void Eventing::add_service(std::string event_path, StateSource state, bool conta
     services_.emplace(std::move(event_path), Service{std::move(state), container_ids, {}});
 }
 
+// The state is read when someone subscribes, not now: the sources read the database (the
+// ConnectionManager's formats are a whole-table read), which a server nobody subscribes to need not do.
 void Eventing::start() {
-    for (auto& [path, service] : services_)
-        service.current = service.state();
+    changed_ = true;
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -333,6 +334,7 @@ std::vector<Eventing::Delivery> Eventing::take_due(Clock::time_point now) {
         return kv.second.expires < now || kv.second.failures >= kMaxFailures;
     });
     std::vector<Delivery> due;
+    if (changed_) return due; // a state not read yet (a subscription came after the loop looked)
     for (auto& [sid, s] : subscriptions_) {
         const auto& service = services_.at(s.path);
         Variables vars;
@@ -352,7 +354,7 @@ std::vector<Eventing::Delivery> Eventing::take_due(Clock::time_point now) {
 }
 
 Eventing::Clock::time_point Eventing::next_wake(Clock::time_point now) const {
-    if (changed_) return now;
+    if (changed_ && !subscriptions_.empty()) return now;
     auto at = now + std::chrono::seconds(2); // expiries are looked at on this beat
     for (const auto& [sid, s] : subscriptions_) {
         if (!s.initial_sent) {
@@ -386,7 +388,9 @@ void Eventing::loop() {
             // stop() may have come while the last events were being sent: its notify is gone by now.
             if (!stopping_) wake_.wait_until(lock, next_wake(Clock::now()));
             if (stopping_) return;
-            refresh = std::exchange(changed_, false);
+            // Read once somebody subscribed; until then the change waits.
+            refresh = changed_ && !subscriptions_.empty();
+            if (refresh) changed_ = false;
         }
         // The state sources read the database: not under the lock, so SUBSCRIBE answers never wait on it.
         if (refresh) {

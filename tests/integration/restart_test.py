@@ -43,12 +43,13 @@ def log_text(live):
 def run_checks(args, runner, workdir):
     media = os.path.join(workdir, "media")
     src = os.path.join(workdir, "src")
-    for d in ("Album", "Other", src):
+    for d in ("Album", "Other", "Kept/Sub", src):
         os.makedirs(os.path.join(media, d) if d != src else d)
     for name in ("a.wav", "b.wav"):
         tone(os.path.join(media, "Album", name), 1)
     tone(os.path.join(media, "Other", "c.wav"), 1)
     tone(os.path.join(media, "Other", "d.wav"), 1)
+    tone(os.path.join(media, "Kept", "Sub", "e.wav"), 1)
     tone(os.path.join(src, "new.wav"), 1)
     tone(os.path.join(src, "longer.wav"), 3)
     time.sleep(STAMP_SETTLE)
@@ -57,7 +58,7 @@ def run_checks(args, runner, workdir):
 
     def first_start_indexes_everything():
         live.start()
-        for rel in ("Album/a.wav", "Album/b.wav", "Other/c.wav", "Other/d.wav"):
+        for rel in ("Album/a.wav", "Album/b.wav", "Other/c.wav", "Other/d.wav", "Kept/Sub/e.wav"):
             found, _took = live.wait_for(rel, timeout=10)
             expect(found, f"{rel} not indexed")
             before[rel] = found
@@ -67,8 +68,9 @@ def run_checks(args, runner, workdir):
         return
 
     # While Hearth is stopped: one file added, one deleted, one rewritten in place (its folder's mtime and
-    # ctime stay as they were: nothing about the folder's entries changed).
+    # ctime stay as they were: nothing about the folder's entries changed), and a folder three levels deep.
     copy_in(os.path.join(src, "new.wav"), os.path.join(media, "Album", "new.wav"))
+    copy_in(os.path.join(src, "new.wav"), os.path.join(media, "Album", "Deep", "Er", "Est", "deep.wav"))
     os.remove(os.path.join(media, "Album", "b.wav"))
     other = os.path.join(media, "Other")
     folder_before = os.stat(other)
@@ -103,6 +105,22 @@ def run_checks(args, runner, workdir):
             expect(now and now.id == before[rel].id,
                    f"{rel}: id {before[rel].id} before, {now.id if now else None} after the restart")
     runner.run("unchanged_files_keep_their_ids", unchanged_files_keep_their_ids)
+
+    # The watches after a restart come from the index (not from listing every folder) and from what the
+    # start pass found new: a file dropped later into a folder of either kind is listed by a live update,
+    # well before the deferred verification pass could find it.
+    def restart_watches_indexed_and_new_folders():
+        found, _took = live.wait_for("Album/Deep/Er/Est/deep.wav", timeout=5)
+        expect(found, "deep.wav, in a folder made three levels deep while stopped, not listed after the restart")
+        copy_in(os.path.join(src, "new.wav"), os.path.join(media, "Kept", "Sub", "late.wav"))
+        copy_in(os.path.join(src, "new.wav"), os.path.join(media, "Album", "Deep", "Er", "Est", "later.wav"))
+        for rel in ("Kept/Sub/late.wav", "Album/Deep/Er/Est/later.wav"):
+            found, took = live.wait_for(rel, timeout=VERIFY_DELAY - 2)
+            expect(found, f"{rel}, dropped after the restart, not listed within {VERIFY_DELAY - 2} s")
+            print(f"  {rel} listed {took:.1f} s after it was dropped")
+        expect("verifying every file" not in log_text(live),
+               "the verification pass ran before the files were listed: it, not a watch, may have found them")
+    runner.run("restart_watches_indexed_and_new_folders", restart_watches_indexed_and_new_folders)
 
     def rewritten_file_is_found_by_the_deferred_verification():
         # Right after the start its folder was not read: the index still has the old size.

@@ -36,6 +36,9 @@ struct ScanSummary {
     std::vector<std::int64_t> changed_containers;
     /// The disk holding the index filled up: the pass stopped there, what it had committed is kept.
     bool out_of_space = false;
+    /// Files shown in the whole index after the pass (every media folder, read by this pass or not), for
+    /// systemd's STATUS line. Counted when the pass changed something, else kept from the pass before.
+    std::int64_t files_in_index = 0;
 
     std::int64_t indexed() const { return added + updated + unchanged; }
     std::int64_t skipped_total() const;
@@ -91,7 +94,12 @@ class Scanner {
     /// without a look, so a file rewritten in place while Hearth was down is seen only by the next run():
     /// the caller schedules one. A full pass when the index cannot tell (no stamps yet, most folders
     /// changed, a media folder indexed that is no longer configured).
-    ScanSummary run_start(const std::atomic<bool>& stop, ScanProgress* progress = nullptr);
+    /// before_reading (optional) is called with each indexed folder under the media folders before any is
+    /// looked at, and with each folder the pass lists (a new one included) before it is listed: the live
+    /// loop sets its inotify watches from it, so that a change after the call is an event and one before
+    /// it is seen by the pass, without listing every folder to find the folders.
+    ScanSummary run_start(const std::atomic<bool>& stop, ScanProgress* progress = nullptr,
+                          const std::function<void(const std::filesystem::path&)>& before_reading = {});
 
     /// Whether a media folder is there to be shared: a readable folder (an empty one counts too; run()
     /// decides whether empty means unmounted). Any thread.
@@ -99,10 +107,12 @@ class Scanner {
 
   private:
     enum class Kind { full, folders, start };
+    using FolderHook = std::function<void(const std::filesystem::path&)>;
     ScanSummary pass(Kind kind, const std::vector<std::filesystem::path>* folders,
-                     const std::atomic<bool>& stop, ScanProgress* progress);
+                     const std::atomic<bool>& stop, ScanProgress* progress, const FolderHook& before_reading);
     void index(Kind kind, const std::vector<std::filesystem::path>* folders, const std::atomic<bool>& stop,
-               ScanProgress& progress, ScanSummary& summary, std::chrono::steady_clock::time_point start);
+               ScanProgress& progress, ScanSummary& summary, std::chrono::steady_clock::time_point start,
+               const FolderHook& before_reading);
 
     std::filesystem::path db_path_;
     std::vector<std::filesystem::path> roots_;

@@ -42,13 +42,18 @@ class Watcher {
     /// Watches dir and every folder under it (not hidden ones, not through links). False when a limit
     /// stopped it; what could be watched still is.
     bool watch_tree(const std::filesystem::path& dir);
+    /// Watches dir alone (its subfolders are not looked for: the caller knows them). A folder watched
+    /// already keeps the path it was first watched under. A link to a folder: the folder it leads to and
+    /// those under it are watched as watch_tree() would. False when a limit stopped it.
+    bool watch_folder(const std::filesystem::path& dir);
     /// Drops the watches on dir and under it (a folder moved away).
     void forget_tree(const std::filesystem::path& dir);
     /// The events waiting now (does not block).
     std::vector<FolderEvent> read();
 
   private:
-    bool add(const std::filesystem::path& dir);
+    /// rename: a folder watched already takes this path. error: set to inotify's errno when it failed.
+    bool add(const std::filesystem::path& dir, bool rename = true, int* error = nullptr);
 
     Fd fd_;
     std::size_t limit_;

@@ -117,7 +117,7 @@ class Eventing {
     struct Service {
         StateSource state;
         bool container_ids = false;
-        Variables current; ///< read on the eventing thread after each state_changed()
+        Variables current; ///< read on the eventing thread, once there are subscribers, after each change
     };
 
     /// One event to send to one subscriber, taken out from under the lock.
@@ -142,7 +142,7 @@ class Eventing {
     mutable std::mutex mutex_;                // guards subscriptions_, changed_, stopping_
     std::condition_variable wake_;
     std::map<std::string, Subscription> subscriptions_; // by SID
-    bool changed_ = false;
+    bool changed_ = false; ///< the state sources were not read since start() or the last state_changed()
     bool stopping_ = false;
     std::thread thread_;
 };

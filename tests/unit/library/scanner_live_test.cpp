@@ -4,8 +4,10 @@
 #include "hearth/library/scanner.hpp"
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <gtest/gtest.h>
+#include <set>
 
 namespace fs = std::filesystem;
 
@@ -84,6 +86,42 @@ TEST_F(LiveScanTest, AFolderPassAddsWhatIsNewThereAndKeepsEverythingElse) {
     auto page = reader().children_in_default_order(a, 1, 1);
     ASSERT_EQ(page.size(), 1u);
     EXPECT_EQ(page[0].title, "one");
+}
+
+// The live loop sets its inotify watches from what the start pass hands it: every indexed folder, and each
+// folder the pass lists, new ones as deep as they go, so that no folder needs listing just to be watched.
+TEST_F(LiveScanTest, TheStartPassHandsEveryIndexedAndEveryNewFolderToItsHook) {
+    media.write("A/B/one.wav", wav(800));
+    media.write("C/two.wav", wav(800));
+    full();
+    media.write("A/New/Er/three.wav", wav(800)); // made while Hearth was stopped, two levels deep
+    std::vector<fs::path> handed;
+    auto s = scanner().run_start(stop, nullptr, [&](const fs::path& dir) { handed.push_back(dir); });
+    EXPECT_EQ(s.added, 1) << s.line();
+    EXPECT_TRUE(at("A/New/Er/three.wav"));
+    const std::set<fs::path> seen(handed.begin(), handed.end());
+    for (const auto* rel : {"", "A", "A/B", "C", "A/New", "A/New/Er"})
+        EXPECT_TRUE(seen.contains(rel[0] ? media / rel : media.path())) << rel;
+    // The indexed folders come first, before any folder is read.
+    EXPECT_LT(std::find(handed.begin(), handed.end(), media / "C") - handed.begin(),
+              std::find(handed.begin(), handed.end(), media / "A" / "New") - handed.begin());
+}
+
+// systemd's STATUS line counts the files in the whole index: a pass that changes nothing reads it from the
+// settings instead of counting every row again; one that changes something counts again.
+TEST_F(LiveScanTest, EveryPassSaysHowManyFilesTheIndexShows) {
+    media.write("A/one.wav", wav(800));
+    media.write("B/two.wav", wav(800));
+    EXPECT_EQ(full().files_in_index, 2);
+    EXPECT_EQ(scanner().run_start(stop).files_in_index, 2);
+    EXPECT_EQ(folders({media / "A"}).files_in_index, 2);
+    fs::remove(media / "A" / "one.wav");
+    EXPECT_EQ(folders({media / "A"}).files_in_index, 1);
+    media.write("B/three.wav", wav(800));
+    EXPECT_EQ(folders({media / "B"}).files_in_index, 2);
+    fs::remove_all(media / "B"); // hidden rows are not counted either
+    fs::remove_all(media / "A");
+    EXPECT_EQ(full().files_in_index, 0);
 }
 
 TEST_F(LiveScanTest, NothingChangedMeansNoNewUpdateId) {
