@@ -17,6 +17,7 @@
 #include <deque>
 #include <malloc.h>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -128,15 +129,52 @@ struct Known {
     bool seen = false; ///< found unchanged by this pass: kept in memory, an unchanged row is not written
 };
 
-// A file found by the walk, waiting to be probed. The whole list is held until the probe pool has read it,
-// so the path is a plain string: an fs::path also holds its parsed components (a list allocation of
-// ~450 bytes for a path six folders deep), which at 20,000 new files was ~9 MiB of the scan's peak memory.
+// A file found by the walk, waiting to be probed. The whole list is held while the probe pool works
+// through it, at the scan's memory peak, so it is kept small: the path is a view into PendingFiles' blocks
+// (an fs::path holds its parsed components too, ~450 bytes for a path six folders deep; a std::string per
+// file is a heap block of its own).
 struct Pending {
-    std::string path;
+    std::string_view path;
     std::int64_t parent_id;
     std::int64_t size;
     std::int64_t mtime;
     std::optional<std::int64_t> existing_id;
+};
+
+// The files to probe, with their paths stored end to end in blocks that never move. A deque, not a vector:
+// a vector doubling its capacity holds the old and the new array at once (at 20,000 files, the list and
+// its paths went from ~3.8 to ~2 MiB).
+class PendingFiles {
+  public:
+    /// Keeps a copy of f's path; the view f brings may go once this returns.
+    void push_back(Pending f) {
+        f.path = keep(f.path);
+        files_.push_back(f);
+    }
+    std::size_t size() const { return files_.size(); }
+    const Pending& operator[](std::size_t i) const { return files_[i]; }
+    auto begin() { return files_.begin(); }
+    auto end() { return files_.end(); }
+
+  private:
+    static constexpr std::size_t kBlock = 64 * 1024;
+
+    std::string_view keep(std::string_view path) {
+        if (blocks_.empty() || used_ + path.size() > block_size_) {
+            block_size_ = std::max(kBlock, path.size());
+            blocks_.push_back(std::make_unique<char[]>(block_size_));
+            used_ = 0;
+        }
+        char* at = blocks_.back().get() + used_;
+        std::copy(path.begin(), path.end(), at);
+        used_ += path.size();
+        return {at, path.size()};
+    }
+
+    std::deque<Pending> files_;
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    std::size_t block_size_ = 0;
+    std::size_t used_ = 0;
 };
 
 // "[1,2,3]": a list of ids bound as one parameter and read back with json_each (no SQL text from data).
@@ -678,7 +716,7 @@ void add_date_taken(Probed& p) {
 // completion.
 class ProbePool {
   public:
-    ProbePool(const std::vector<Pending>& files, unsigned threads, const std::atomic<bool>& stop)
+    ProbePool(const PendingFiles& files, unsigned threads, const std::atomic<bool>& stop)
         : files_(files), stop_(stop) {
         // No more threads than files: a restart on an unchanged library has none to probe.
         for (unsigned i = 0; i < std::min<std::size_t>(threads, files.size()); ++i)
@@ -719,7 +757,7 @@ class ProbePool {
         ready_cv_.notify_one();
     }
 
-    const std::vector<Pending>& files_;
+    const PendingFiles& files_;
     const std::atomic<bool>& stop_;
     std::atomic<bool> abandon_{false};
     std::atomic<std::size_t> next_{0};
@@ -752,7 +790,7 @@ class Walk {
     }
 
     /// Walks every root (or the scope's folders); returns the files that need probing.
-    std::vector<Pending> run(const std::atomic<bool>& stop) {
+    PendingFiles run(const std::atomic<bool>& stop) {
         if (!scope_) {
             for (const auto& root : roots_)
                 walk_root(root, stop);
@@ -1075,7 +1113,7 @@ class Walk {
     std::unordered_set<std::string> kept_;  ///< folders that could not be read: what is under them stays
     std::unordered_set<std::int64_t> with_hidden_; ///< loaded folders that hold hidden entries
     std::vector<std::int64_t> walked_;
-    std::vector<Pending> pending_;
+    PendingFiles pending_;
     std::vector<std::pair<std::int64_t, std::int64_t>> stamps_; ///< (folder id, stamp) to write at the end
 
   public:
@@ -1223,8 +1261,8 @@ namespace {
 // memory. They have exited, but each allocated from an arena of its own that keeps its freed pages (libav's
 // buffers and a big file's packet index: ~7 MB at 20,000 files); the views rebuild in finish() would come on
 // top.
-void release_probe_memory(std::vector<Pending>& pending) {
-    std::vector<Pending>().swap(pending);
+void release_probe_memory(PendingFiles& pending) {
+    pending = PendingFiles();
     ::malloc_trim(0);
 }
 
@@ -1266,7 +1304,7 @@ void Scanner::index(Kind kind, const std::vector<fs::path>* folders, const std::
             record_probe(writer, *probed, summary);
             p.probed = static_cast<std::int64_t>(done);
             const auto& path = probed->file->path;
-            p.set_current(path.substr(0, path.rfind('/')));
+            p.set_current(std::string(path.substr(0, path.rfind('/'))));
             p.seconds = elapsed();
             if (Clock::now() - last_report > std::chrono::seconds(2)) {
                 log_progress(done, pending.size(), start);
