@@ -109,9 +109,10 @@ BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* p
     return {metadata, std::move(id), start, count, *order, Filter(filter_text ? *filter_text : "*")};
 }
 
+// didl: a DidlWriter's in Form::soap_text.
 upnp::OutArgs browse_answer(std::string didl, std::int64_t returned, std::int64_t total,
                             std::int64_t update_id) {
-    return {{"Result", std::move(didl)},
+    return {{"Result", std::move(didl), true},
             {"NumberReturned", std::to_string(returned)},
             {"TotalMatches", std::to_string(total)},
             {"UpdateID", std::to_string(update_id)}};
@@ -149,7 +150,7 @@ upnp::OutArgs browse_restricted(const BrowseArgs& args, std::int64_t update_id) 
     } else {
         throw upnp::UpnpException(upnp::errors::no_such_object());
     }
-    return browse_answer(didl + "</DIDL-Lite>", returned, total, update_id);
+    return browse_answer(xml_escape(didl + "</DIDL-Lite>"), returned, total, update_id);
 }
 
 } // namespace
@@ -279,7 +280,7 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
     auto reader = readers_.acquire();
     if (ctx.restricted) return browse_restricted(args, reader->system_update_id());
     const auto ref = parse_id(args.object_id);
-    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text);
     const Completer complete = [&](db::ObjectRow& object) { this->complete(*reader, object, ctx); };
     Page page;
     switch (ref.kind) {
@@ -369,7 +370,7 @@ std::optional<db::ViewRow> containers_view(db::ObjectReader& reader, const Objec
 
 upnp::OutArgs search_containers(db::ObjectReader& reader, const db::ViewRow& view, const SearchArgs& args,
                                 const upnp::RequestContext& ctx) {
-    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text);
     const auto children = reader.view_children(view.key, args.start, args.count == 0 ? -1 : args.count);
     for (const auto& child : children)
         didl.add_view(child);
@@ -383,7 +384,7 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     auto args = search_args(call, ctx.profile);
     auto reader = readers_.acquire();
     if (ctx.restricted)
-        return browse_answer(DidlWriter(args.filter, ctx.base_url, ctx.profile).finish(), 0, 0,
+        return browse_answer(DidlWriter(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text).finish(), 0, 0,
                              reader->system_update_id());
     const auto ref = parse_id(args.container);
     if (auto view = containers_view(*reader, ref, args.where))
@@ -393,7 +394,7 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     std::int64_t total = 0;
     auto found =
         reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit, &total);
-    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text);
     for (auto& object : found) {
         complete(*reader, object, ctx);
         didl.add(object);

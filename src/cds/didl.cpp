@@ -7,6 +7,7 @@
 #include "hearth/util/strings.hpp"
 
 #include <array>
+#include <charconv>
 #include <ctime>
 
 namespace hearth::cds {
@@ -129,23 +130,61 @@ std::string date_of_mtime(std::int64_t mtime) {
 }
 } // namespace
 
-DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile)
-    : filter_(filter), base_url_(std::move(base_url)), profile_(profile) {
-    out_.reserve(4096);
-    out_ = "<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
+DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile,
+                       Form form)
+    : filter_(filter), base_url_(std::move(base_url)), profile_(profile), form_(form) {
+    out_.reserve(form == Form::soap_text ? 40960 : 4096);
+    markup("<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
            "xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\" "
-           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\" xmlns:sec=\"http://www.sec.co.kr/\">";
+           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\" xmlns:sec=\"http://www.sec.co.kr/\">");
 }
 
+void DidlWriter::markup(std::string_view xml) {
+    if (form_ == Form::xml) {
+        out_.append(xml);
+    } else {
+        append_xml_escaped(out_, xml);
+    }
+}
+
+void DidlWriter::text(std::string_view value) {
+    if (form_ == Form::xml) {
+        append_xml_escaped(out_, value);
+    } else {
+        append_xml_escaped_twice(out_, value);
+    }
+}
+
+// Digits need no escaping in either form.
+void DidlWriter::number(std::int64_t value) {
+    char buf[24];
+    auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    out_.append(buf, static_cast<std::size_t>(end - buf));
+}
+
+void DidlWriter::url(std::string_view path) {
+    text(base_url_);
+    text(path);
+}
+
+// Element names are DIDL's own and hold no character that needs escaping.
 void DidlWriter::element(std::string_view name, std::string_view value) {
-    out_.append("<").append(name).append(">");
-    append_xml_escaped(out_, value);
-    out_.append("</").append(name).append(">");
+    markup("<");
+    out_.append(name);
+    markup(">");
+    text(value);
+    markup("</");
+    out_.append(name);
+    markup(">");
 }
 
 void DidlWriter::title(std::string_view value) {
-    element("dc:title", profile_ ? cut_title(value, profile_->max_title_length) : std::string(value));
+    if (profile_ && profile_->max_title_length > 0) {
+        element("dc:title", cut_title(value, profile_->max_title_length));
+    } else {
+        element("dc:title", value);
+    }
 }
 
 void DidlWriter::add(const db::ObjectRow& o) {
@@ -159,46 +198,57 @@ void DidlWriter::add_in_view(const db::ObjectRow& item, std::string_view view) {
 }
 
 void DidlWriter::add_view(const db::ViewRow& v) {
-    out_.append("<container id=\"");
-    append_xml_escaped(out_, v.key);
-    out_.append("\" parentID=\"");
-    append_xml_escaped(out_, v.parent_key);
-    out_.append("\" restricted=\"1\" searchable=\"1\" childCount=\"").append(std::to_string(v.child_count));
-    out_.append("\">");
+    markup("<container id=\"");
+    text(v.key);
+    markup("\" parentID=\"");
+    text(v.parent_key);
+    markup("\" restricted=\"1\" searchable=\"1\" childCount=\"");
+    number(v.child_count);
+    markup("\">");
     title(v.title);
     element("upnp:class", v.upnp_class);
     if (v.artist && filter_.wants("upnp:artist")) element("upnp:artist", *v.artist);
     if (v.art_object) add_art_uri("/art/" + std::to_string(*v.art_object) + ".jpg");
-    out_.append("</container>");
+    markup("</container>");
 }
 
-namespace {
 // The shared folders hang under the Folders container, not under the root.
-std::string parent_id(const db::ObjectRow& o) {
-    return o.parent_id == db::kRootId ? std::string(kFoldersId) : std::to_string(o.parent_id);
+void DidlWriter::parent_id(const db::ObjectRow& o) {
+    if (o.parent_id == db::kRootId) {
+        out_.append(kFoldersId);
+    } else {
+        number(o.parent_id);
+    }
 }
-} // namespace
 
 void DidlWriter::add_container(const db::ObjectRow& o) {
-    out_.append("<container id=\"").append(std::to_string(o.id));
-    out_.append("\" parentID=\"").append(parent_id(o));
-    out_.append("\" restricted=\"1\" searchable=\"1\" childCount=\"").append(std::to_string(o.child_count));
-    out_.append("\">");
+    markup("<container id=\"");
+    number(o.id);
+    markup("\" parentID=\"");
+    parent_id(o);
+    markup("\" restricted=\"1\" searchable=\"1\" childCount=\"");
+    number(o.child_count);
+    markup("\">");
     title(o.title);
     element("upnp:class", o.upnp_class);
-    out_.append("</container>");
+    markup("</container>");
 }
 
 void DidlWriter::add_item(const db::ObjectRow& o) {
     if (view_.empty()) {
-        out_.append("<item id=\"").append(std::to_string(o.id));
-        out_.append("\" parentID=\"").append(parent_id(o)).append("\" restricted=\"1\">");
+        markup("<item id=\"");
+        number(o.id);
+        markup("\" parentID=\"");
+        parent_id(o);
+        markup("\" restricted=\"1\">");
     } else {
-        out_.append("<item id=\"");
-        append_xml_escaped(out_, view_item_id(view_, o.id));
-        out_.append("\" parentID=\"");
-        append_xml_escaped(out_, view_);
-        out_.append("\" refID=\"").append(std::to_string(o.id)).append("\" restricted=\"1\">");
+        markup("<item id=\"");
+        text(view_item_id(view_, o.id));
+        markup("\" parentID=\"");
+        text(view_);
+        markup("\" refID=\"");
+        number(o.id);
+        markup("\" restricted=\"1\">");
     }
     title(o.title);
     element("upnp:class", o.upnp_class);
@@ -207,9 +257,9 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         if (filter_.wants("upnp:artist")) element("upnp:artist", *o.artist);
     }
     if (o.album_artist && filter_.wants("upnp:artist")) {
-        out_.append("<upnp:artist role=\"AlbumArtist\">");
-        append_xml_escaped(out_, *o.album_artist);
-        out_.append("</upnp:artist>");
+        markup("<upnp:artist role=\"AlbumArtist\">");
+        text(*o.album_artist);
+        markup("</upnp:artist>");
     }
     if (o.album && filter_.wants("upnp:album")) element("upnp:album", *o.album);
     if (o.genre && filter_.wants("upnp:genre")) element("upnp:genre", *o.genre);
@@ -233,7 +283,7 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         add_subtitles(o);
         add_thumbnail_res(o);
     }
-    out_.append("</item>");
+    markup("</item>");
 }
 
 // Where the asking device stopped: UPnP AV's lastPlaybackPosition, and the form Samsung TVs read (BM=).
@@ -243,76 +293,81 @@ void DidlWriter::add_bookmark(std::int64_t seconds) {
     if (filter_.wants("sec:dcmInfo")) element("sec:dcmInfo", "CREATIONDATE=0,BM=" + std::to_string(seconds));
 }
 
+// A res attribute with a number, if the Filter wants it (property: "res@<name>").
+void DidlWriter::res_attribute(std::string_view property, const std::optional<std::int64_t>& value) {
+    if (!value || !filter_.wants(property)) return;
+    out_.append(" ").append(property.substr(4));
+    markup("=\"");
+    number(*value);
+    markup("\"");
+}
+
+void DidlWriter::resolution(std::int64_t width, std::int64_t height) {
+    markup(" resolution=\"");
+    number(width);
+    out_.append("x");
+    number(height);
+    markup("\"");
+}
+
 void DidlWriter::add_res(const db::ObjectRow& o) {
     const bool image = o.upnp_class.starts_with("object.item.imageItem");
-    auto attr = [&](std::string_view name, const std::optional<std::int64_t>& value) {
-        if (!value || !filter_.wants(std::string("res@").append(name))) return;
-        out_.append(" ").append(name).append("=\"").append(std::to_string(*value)).append("\"");
-    };
-    out_.append("<res protocolInfo=\"");
-    append_xml_escaped(
-        out_, media::protocol_info(o.mime.value_or("application/octet-stream"), o.dlna_profile, image));
-    out_.append("\"");
-    attr("size", o.size);
+    markup("<res protocolInfo=\"");
+    text(media::protocol_info(o.mime.value_or("application/octet-stream"), o.dlna_profile, image));
+    markup("\"");
+    res_attribute("res@size", o.size);
     if (o.duration_ms && filter_.wants("res@duration")) {
-        out_.append(" duration=\"").append(media::format_duration(*o.duration_ms)).append("\"");
+        markup(" duration=\"");
+        out_.append(media::format_duration(*o.duration_ms));
+        markup("\"");
     }
     // ContentDirectory's bitrate is in bytes per second.
-    attr("bitrate", o.bitrate ? std::optional<std::int64_t>(*o.bitrate / 8) : std::nullopt);
-    if (o.width && o.height && filter_.wants("res@resolution")) {
-        out_.append(" resolution=\"")
-            .append(std::to_string(*o.width))
-            .append("x")
-            .append(std::to_string(*o.height))
-            .append("\"");
-    }
-    attr("sampleFrequency", o.sample_rate);
-    attr("nrAudioChannels", o.channels);
-    attr("bitsPerSample", o.bits_per_sample);
-    out_.append(">");
-    append_xml_escaped(out_, base_url_ + media_path(o));
-    out_.append("</res>");
+    res_attribute("res@bitrate", o.bitrate ? std::optional<std::int64_t>(*o.bitrate / 8) : std::nullopt);
+    if (o.width && o.height && filter_.wants("res@resolution")) resolution(*o.width, *o.height);
+    res_attribute("res@sampleFrequency", o.sample_rate);
+    res_attribute("res@nrAudioChannels", o.channels);
+    res_attribute("res@bitsPerSample", o.bits_per_sample);
+    markup(">");
+    url(media_path(o));
+    markup("</res>");
 }
 
 void DidlWriter::add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan) {
-    out_.append("<res protocolInfo=\"");
-    append_xml_escaped(out_, "http-get:*:" + plan.mime + ":" + converted_features(plan));
-    out_.append("\"");
+    markup("<res protocolInfo=\"");
+    text("http-get:*:" + plan.mime + ":" + converted_features(plan));
+    markup("\"");
     if (o.duration_ms && filter_.wants("res@duration")) {
-        out_.append(" duration=\"").append(media::format_duration(*o.duration_ms)).append("\"");
+        markup(" duration=\"");
+        out_.append(media::format_duration(*o.duration_ms));
+        markup("\"");
     }
     const std::int64_t width = plan.width > 0 ? plan.width : o.width.value_or(0);
     const std::int64_t height = plan.height > 0 ? plan.height : o.height.value_or(0);
-    if (!plan.video_codec.empty() && width > 0 && height > 0 && filter_.wants("res@resolution")) {
-        out_.append(" resolution=\"")
-            .append(std::to_string(width))
-            .append("x")
-            .append(std::to_string(height));
-        out_.append("\"");
-    }
+    if (!plan.video_codec.empty() && width > 0 && height > 0 && filter_.wants("res@resolution"))
+        resolution(width, height);
     auto channels = plan.copy_audio ? o.channels : std::optional<std::int64_t>(plan.audio_channels);
-    if (channels && *channels > 0 && filter_.wants("res@nrAudioChannels")) {
-        out_.append(" nrAudioChannels=\"").append(std::to_string(*channels)).append("\"");
-    }
-    out_.append(">");
-    append_xml_escaped(out_, base_url_ + converted_path(o, plan));
-    out_.append("</res>");
+    if (channels && *channels > 0) res_attribute("res@nrAudioChannels", channels);
+    markup(">");
+    url(converted_path(o, plan));
+    markup("</res>");
 }
 
 void DidlWriter::add_subtitles(const db::ObjectRow& o) {
     if (o.subtitles.empty() || (profile_ && !profile_->sidecar_subtitles)) return;
     for (const auto& sub : o.subtitles) {
-        out_.append("<res protocolInfo=\"http-get:*:")
-            .append(library::subtitle_mime(sub.format))
-            .append(":*\">");
-        append_xml_escaped(out_, base_url_ + subtitle_path(sub));
-        out_.append("</res>");
+        markup("<res protocolInfo=\"");
+        text(std::string("http-get:*:").append(library::subtitle_mime(sub.format)).append(":*"));
+        markup("\">");
+        url(subtitle_path(sub));
+        markup("</res>");
     }
     if (filter_.wants("sec:CaptionInfoEx")) { // Samsung TVs read the first one from here
         const auto& first = o.subtitles.front();
-        out_.append("<sec:CaptionInfoEx sec:type=\"").append(first.format).append("\">");
-        append_xml_escaped(out_, base_url_ + subtitle_path(first));
-        out_.append("</sec:CaptionInfoEx>");
+        markup("<sec:CaptionInfoEx sec:type=\"");
+        text(first.format);
+        markup("\">");
+        url(subtitle_path(first));
+        markup("</sec:CaptionInfoEx>");
     }
 }
 
@@ -323,20 +378,20 @@ void DidlWriter::add_album_art(const db::ObjectRow& o) {
 
 void DidlWriter::add_art_uri(const std::string& path) {
     if (!filter_.wants("upnp:albumArtURI")) return;
-    out_.append("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">");
-    append_xml_escaped(out_, base_url_ + path);
-    out_.append("</upnp:albumArtURI>");
+    markup("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">");
+    url(path);
+    markup("</upnp:albumArtURI>");
 }
 
 // The same picture as a res of its own, which renderers that ignore albumArtURI use for the list's icon.
 void DidlWriter::add_thumbnail_res(const db::ObjectRow& o) {
     auto path = art_path(o);
     if (!path) return;
-    out_.append("<res protocolInfo=\"http-get:*:image/jpeg:")
-        .append(media::art_features(media::ArtSize::tn))
-        .append("\">");
-    append_xml_escaped(out_, base_url_ + *path);
-    out_.append("</res>");
+    markup("<res protocolInfo=\"");
+    text(std::string("http-get:*:image/jpeg:").append(media::art_features(media::ArtSize::tn)));
+    markup("\">");
+    url(*path);
+    markup("</res>");
 }
 
 std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size) {
@@ -385,7 +440,7 @@ std::string converted_features(const transcode::Plan& plan) {
 }
 
 std::string DidlWriter::finish() {
-    out_.append("</DIDL-Lite>");
+    markup("</DIDL-Lite>");
     return std::move(out_);
 }
 

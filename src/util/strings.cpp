@@ -18,11 +18,14 @@ constexpr std::array<bool, 256> kXmlSpecial = [] {
     t[0xEF] = true;
     return t;
 }();
-} // namespace
 
-// Runs of ordinary bytes are appended in one go: a Browse answer escapes every DIDL value and then the whole
-// DIDL document again for the SOAP envelope, and a byte-at-a-time append was a third of a Browse's CPU time.
-void append_xml_escaped(std::string& out, std::string_view text) {
+// The entity for each markup character, in the order '&', '<', '>', '"', '\''.
+using Entities = std::array<std::string_view, 5>;
+constexpr Entities kEntities = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
+constexpr Entities kEntitiesTwice = {"&amp;amp;", "&amp;lt;", "&amp;gt;", "&amp;quot;", "&amp;apos;"};
+
+// Runs of ordinary bytes are appended in one go: a byte-at-a-time append was a third of a Browse's CPU time.
+void append_escaped(std::string& out, std::string_view text, const Entities& entities) {
     out.reserve(out.size() + text.size());
     const char* p = text.data();
     const char* const end = p + text.size();
@@ -35,19 +38,19 @@ void append_xml_escaped(std::string& out, std::string_view text) {
         const char c = *p++;
         switch (c) {
         case '&':
-            out += "&amp;";
+            out += entities[0];
             break;
         case '<':
-            out += "&lt;";
+            out += entities[1];
             break;
         case '>':
-            out += "&gt;";
+            out += entities[2];
             break;
         case '"':
-            out += "&quot;";
+            out += entities[3];
             break;
         case '\'':
-            out += "&apos;";
+            out += entities[4];
             break;
         case '\xEF':
             // U+FFFE and U+FFFF (EF BF BE/BF) are outside XML 1.0's Char production too; byte-swapped UTF-16
@@ -62,6 +65,15 @@ void append_xml_escaped(std::string& out, std::string_view text) {
             break; // XML 1.0 allows only tab, newline and carriage return below 0x20
         }
     }
+}
+} // namespace
+
+void append_xml_escaped(std::string& out, std::string_view text) {
+    append_escaped(out, text, kEntities);
+}
+
+void append_xml_escaped_twice(std::string& out, std::string_view text) {
+    append_escaped(out, text, kEntitiesTwice);
 }
 
 std::string xml_escape(std::string_view text) {

@@ -25,6 +25,10 @@ TEST_P(XmlEscape, Escapes) {
     std::string appended = "prefix:";
     append_xml_escaped(appended, GetParam().in);
     EXPECT_EQ(appended, "prefix:" + GetParam().out);
+    // Escaped twice in one pass: what escaping the escaped text again gives.
+    std::string twice = "prefix:";
+    append_xml_escaped_twice(twice, GetParam().in);
+    EXPECT_EQ(twice, "prefix:" + xml_escape(GetParam().out));
 }
 
 INSTANTIATE_TEST_SUITE_P(
