@@ -384,8 +384,9 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     auto args = search_args(call, ctx.profile);
     auto reader = readers_.acquire();
     if (ctx.restricted)
-        return browse_answer(DidlWriter(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text).finish(), 0, 0,
-                             reader->system_update_id());
+        return browse_answer(
+            DidlWriter(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text).finish(), 0, 0,
+            reader->system_update_id());
     const auto ref = parse_id(args.container);
     if (auto view = containers_view(*reader, ref, args.where))
         return search_containers(*reader, *view, args, ctx);

@@ -597,8 +597,15 @@ TEST(DidlWriter, SoapTextFormIsTheDocumentEscaped) {
     film.subtitles = {{3, 20, "/m/film.srt", "srt", std::nullopt}};
     auto picture = photo();
     picture.art = "embedded";
-    db::ViewRow album{4, "music/album/4", "music/album", "Best & <Worst>", "object.container.album.musicAlbum",
-                      "Artist's", 3, true, 12};
+    db::ViewRow album{4,
+                      "music/album/4",
+                      "music/album",
+                      "Best & <Worst>",
+                      "object.container.album.musicAlbum",
+                      "Artist's",
+                      3,
+                      true,
+                      12};
     renderers::Profile scaling = renderers::builtin_profiles().back();
     scaling.max_image_width = scaling.max_image_height = 640;
     scaling.max_title_length = 6;
