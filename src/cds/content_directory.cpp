@@ -223,12 +223,10 @@ Page browse_folders(db::ObjectReader& reader, const Completer& complete, std::in
         return {1, 1};
     }
     if (!object->is_container) return {};
-    auto children = args.order_by == db::kDefaultOrder
-                        ? reader.children_in_default_order(id, args.start, limit_of(args))
-                        : reader.children(id, args.order_by, args.start, limit_of(args));
-    for (auto& child : children)
-        add_object(complete, didl, child);
-    return {static_cast<std::int64_t>(children.size()), object->child_count};
+    const auto returned =
+        reader.visit_children(id, args.order_by, args.start, limit_of(args),
+                              [&](db::ObjectRow& child) { add_object(complete, didl, child); });
+    return {returned, object->child_count};
 }
 
 // An object shown in a view: "<view>/<object id>", valid only while the view holds it.
@@ -254,10 +252,9 @@ Page browse_view(db::ObjectReader& reader, const Completer& complete, const Obje
     }
     std::int64_t returned = 0;
     if (view->has_items) {
-        for (auto& item : reader.view_items(view->id, args.order_by, args.start, limit_of(args))) {
-            add_object(complete, didl, item, view->key);
-            ++returned;
-        }
+        returned =
+            reader.view_items(view->id, args.order_by, args.start, limit_of(args),
+                              [&](db::ObjectRow& item) { add_object(complete, didl, item, view->key); });
     } else {
         for (const auto& child : reader.view_children(view->key, args.start, limit_of(args))) {
             didl.add_view(child);
