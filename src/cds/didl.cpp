@@ -6,6 +6,7 @@
 #include "hearth/resume/bookmarks.hpp"
 #include "hearth/util/strings.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <ctime>
@@ -130,6 +131,62 @@ std::string date_of_mtime(std::int64_t mtime) {
 }
 } // namespace
 
+namespace {
+// DIDL markup as written in the source ("<item id=\"") and escaped as SOAP text ("&lt;item id=&quot;"), the
+// latter made by the compiler: escaping the markup while writing cost as much as escaping the document twice.
+template <std::size_t N> struct Literal {
+    consteval Literal(const char (&text)[N]) { std::copy_n(text, N, chars); }
+    char chars[N]{};
+};
+
+constexpr std::string_view entity(char c) {
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&apos;";
+    default:
+        return {};
+    }
+}
+
+template <Literal L> constexpr std::size_t soap_text_size() {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i + 1 < sizeof L.chars; ++i)
+        n += entity(L.chars[i]).empty() ? 1 : entity(L.chars[i]).size();
+    return n;
+}
+
+template <Literal L> struct MarkupOf {
+    static constexpr auto soap_text = [] {
+        std::array<char, soap_text_size<L>()> out{};
+        std::size_t n = 0;
+        for (std::size_t i = 0; i + 1 < sizeof L.chars; ++i) {
+            auto e = entity(L.chars[i]);
+            if (e.empty()) {
+                out[n++] = L.chars[i];
+            } else {
+                for (char c : e)
+                    out[n++] = c;
+            }
+        }
+        return out;
+    }();
+    static constexpr DidlWriter::Markup value{{L.chars, sizeof L.chars - 1},
+                                              {soap_text.data(), soap_text.size()}};
+};
+
+template <Literal L> constexpr const DidlWriter::Markup& operator""_markup() {
+    return MarkupOf<L>::value;
+}
+} // namespace
+
 DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile,
                        Form form)
     : filter_(filter), base_url_(std::move(base_url)), profile_(profile), form_(form) {
@@ -137,15 +194,11 @@ DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const rendere
     markup("<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
            "xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\" "
-           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\" xmlns:sec=\"http://www.sec.co.kr/\">");
+           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\" xmlns:sec=\"http://www.sec.co.kr/\">"_markup);
 }
 
-void DidlWriter::markup(std::string_view xml) {
-    if (form_ == Form::xml) {
-        out_.append(xml);
-    } else {
-        append_xml_escaped(out_, xml);
-    }
+void DidlWriter::markup(const Markup& m) {
+    out_.append(form_ == Form::xml ? m.xml : m.soap_text);
 }
 
 void DidlWriter::text(std::string_view value) {
@@ -170,13 +223,13 @@ void DidlWriter::url(std::string_view path) {
 
 // Element names are DIDL's own and hold no character that needs escaping.
 void DidlWriter::element(std::string_view name, std::string_view value) {
-    markup("<");
+    markup("<"_markup);
     out_.append(name);
-    markup(">");
+    markup(">"_markup);
     text(value);
-    markup("</");
+    markup("</"_markup);
     out_.append(name);
-    markup(">");
+    markup(">"_markup);
 }
 
 void DidlWriter::title(std::string_view value) {
@@ -198,18 +251,18 @@ void DidlWriter::add_in_view(const db::ObjectRow& item, std::string_view view) {
 }
 
 void DidlWriter::add_view(const db::ViewRow& v) {
-    markup("<container id=\"");
+    markup("<container id=\""_markup);
     text(v.key);
-    markup("\" parentID=\"");
+    markup("\" parentID=\""_markup);
     text(v.parent_key);
-    markup("\" restricted=\"1\" searchable=\"1\" childCount=\"");
+    markup("\" restricted=\"1\" searchable=\"1\" childCount=\""_markup);
     number(v.child_count);
-    markup("\">");
+    markup("\">"_markup);
     title(v.title);
     element("upnp:class", v.upnp_class);
     if (v.artist && filter_.wants("upnp:artist")) element("upnp:artist", *v.artist);
     if (v.art_object) add_art_uri("/art/" + std::to_string(*v.art_object) + ".jpg");
-    markup("</container>");
+    markup("</container>"_markup);
 }
 
 // The shared folders hang under the Folders container, not under the root.
@@ -222,33 +275,33 @@ void DidlWriter::parent_id(const db::ObjectRow& o) {
 }
 
 void DidlWriter::add_container(const db::ObjectRow& o) {
-    markup("<container id=\"");
+    markup("<container id=\""_markup);
     number(o.id);
-    markup("\" parentID=\"");
+    markup("\" parentID=\""_markup);
     parent_id(o);
-    markup("\" restricted=\"1\" searchable=\"1\" childCount=\"");
+    markup("\" restricted=\"1\" searchable=\"1\" childCount=\""_markup);
     number(o.child_count);
-    markup("\">");
+    markup("\">"_markup);
     title(o.title);
     element("upnp:class", o.upnp_class);
-    markup("</container>");
+    markup("</container>"_markup);
 }
 
 void DidlWriter::add_item(const db::ObjectRow& o) {
     if (view_.empty()) {
-        markup("<item id=\"");
+        markup("<item id=\""_markup);
         number(o.id);
-        markup("\" parentID=\"");
+        markup("\" parentID=\""_markup);
         parent_id(o);
-        markup("\" restricted=\"1\">");
+        markup("\" restricted=\"1\">"_markup);
     } else {
-        markup("<item id=\"");
+        markup("<item id=\""_markup);
         text(view_item_id(view_, o.id));
-        markup("\" parentID=\"");
+        markup("\" parentID=\""_markup);
         text(view_);
-        markup("\" refID=\"");
+        markup("\" refID=\""_markup);
         number(o.id);
-        markup("\" restricted=\"1\">");
+        markup("\" restricted=\"1\">"_markup);
     }
     title(o.title);
     element("upnp:class", o.upnp_class);
@@ -257,9 +310,9 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         if (filter_.wants("upnp:artist")) element("upnp:artist", *o.artist);
     }
     if (o.album_artist && filter_.wants("upnp:artist")) {
-        markup("<upnp:artist role=\"AlbumArtist\">");
+        markup("<upnp:artist role=\"AlbumArtist\">"_markup);
         text(*o.album_artist);
-        markup("</upnp:artist>");
+        markup("</upnp:artist>"_markup);
     }
     if (o.album && filter_.wants("upnp:album")) element("upnp:album", *o.album);
     if (o.genre && filter_.wants("upnp:genre")) element("upnp:genre", *o.genre);
@@ -283,7 +336,7 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         add_subtitles(o);
         add_thumbnail_res(o);
     }
-    markup("</item>");
+    markup("</item>"_markup);
 }
 
 // Where the asking device stopped: UPnP AV's lastPlaybackPosition, and the form Samsung TVs read (BM=).
@@ -297,29 +350,29 @@ void DidlWriter::add_bookmark(std::int64_t seconds) {
 void DidlWriter::res_attribute(std::string_view property, const std::optional<std::int64_t>& value) {
     if (!value || !filter_.wants(property)) return;
     out_.append(" ").append(property.substr(4));
-    markup("=\"");
+    markup("=\""_markup);
     number(*value);
-    markup("\"");
+    markup("\""_markup);
 }
 
 void DidlWriter::resolution(std::int64_t width, std::int64_t height) {
-    markup(" resolution=\"");
+    markup(" resolution=\""_markup);
     number(width);
     out_.append("x");
     number(height);
-    markup("\"");
+    markup("\""_markup);
 }
 
 void DidlWriter::add_res(const db::ObjectRow& o) {
     const bool image = o.upnp_class.starts_with("object.item.imageItem");
-    markup("<res protocolInfo=\"");
+    markup("<res protocolInfo=\""_markup);
     text(media::protocol_info(o.mime.value_or("application/octet-stream"), o.dlna_profile, image));
-    markup("\"");
+    markup("\""_markup);
     res_attribute("res@size", o.size);
     if (o.duration_ms && filter_.wants("res@duration")) {
-        markup(" duration=\"");
+        markup(" duration=\""_markup);
         out_.append(media::format_duration(*o.duration_ms));
-        markup("\"");
+        markup("\""_markup);
     }
     // ContentDirectory's bitrate is in bytes per second.
     res_attribute("res@bitrate", o.bitrate ? std::optional<std::int64_t>(*o.bitrate / 8) : std::nullopt);
@@ -327,19 +380,19 @@ void DidlWriter::add_res(const db::ObjectRow& o) {
     res_attribute("res@sampleFrequency", o.sample_rate);
     res_attribute("res@nrAudioChannels", o.channels);
     res_attribute("res@bitsPerSample", o.bits_per_sample);
-    markup(">");
+    markup(">"_markup);
     url(media_path(o));
-    markup("</res>");
+    markup("</res>"_markup);
 }
 
 void DidlWriter::add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan) {
-    markup("<res protocolInfo=\"");
+    markup("<res protocolInfo=\""_markup);
     text("http-get:*:" + plan.mime + ":" + converted_features(plan));
-    markup("\"");
+    markup("\""_markup);
     if (o.duration_ms && filter_.wants("res@duration")) {
-        markup(" duration=\"");
+        markup(" duration=\""_markup);
         out_.append(media::format_duration(*o.duration_ms));
-        markup("\"");
+        markup("\""_markup);
     }
     const std::int64_t width = plan.width > 0 ? plan.width : o.width.value_or(0);
     const std::int64_t height = plan.height > 0 ? plan.height : o.height.value_or(0);
@@ -347,27 +400,27 @@ void DidlWriter::add_converted_res(const db::ObjectRow& o, const transcode::Plan
         resolution(width, height);
     auto channels = plan.copy_audio ? o.channels : std::optional<std::int64_t>(plan.audio_channels);
     if (channels && *channels > 0) res_attribute("res@nrAudioChannels", channels);
-    markup(">");
+    markup(">"_markup);
     url(converted_path(o, plan));
-    markup("</res>");
+    markup("</res>"_markup);
 }
 
 void DidlWriter::add_subtitles(const db::ObjectRow& o) {
     if (o.subtitles.empty() || (profile_ && !profile_->sidecar_subtitles)) return;
     for (const auto& sub : o.subtitles) {
-        markup("<res protocolInfo=\"");
+        markup("<res protocolInfo=\""_markup);
         text(std::string("http-get:*:").append(library::subtitle_mime(sub.format)).append(":*"));
-        markup("\">");
+        markup("\">"_markup);
         url(subtitle_path(sub));
-        markup("</res>");
+        markup("</res>"_markup);
     }
     if (filter_.wants("sec:CaptionInfoEx")) { // Samsung TVs read the first one from here
         const auto& first = o.subtitles.front();
-        markup("<sec:CaptionInfoEx sec:type=\"");
+        markup("<sec:CaptionInfoEx sec:type=\""_markup);
         text(first.format);
-        markup("\">");
+        markup("\">"_markup);
         url(subtitle_path(first));
-        markup("</sec:CaptionInfoEx>");
+        markup("</sec:CaptionInfoEx>"_markup);
     }
 }
 
@@ -378,20 +431,20 @@ void DidlWriter::add_album_art(const db::ObjectRow& o) {
 
 void DidlWriter::add_art_uri(const std::string& path) {
     if (!filter_.wants("upnp:albumArtURI")) return;
-    markup("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">");
+    markup("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">"_markup);
     url(path);
-    markup("</upnp:albumArtURI>");
+    markup("</upnp:albumArtURI>"_markup);
 }
 
 // The same picture as a res of its own, which renderers that ignore albumArtURI use for the list's icon.
 void DidlWriter::add_thumbnail_res(const db::ObjectRow& o) {
     auto path = art_path(o);
     if (!path) return;
-    markup("<res protocolInfo=\"");
+    markup("<res protocolInfo=\""_markup);
     text(std::string("http-get:*:image/jpeg:").append(media::art_features(media::ArtSize::tn)));
-    markup("\">");
+    markup("\">"_markup);
     url(*path);
-    markup("</res>");
+    markup("</res>"_markup);
 }
 
 std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size) {
@@ -440,7 +493,7 @@ std::string converted_features(const transcode::Plan& plan) {
 }
 
 std::string DidlWriter::finish() {
-    markup("</DIDL-Lite>");
+    markup("</DIDL-Lite>"_markup);
     return std::move(out_);
 }
 

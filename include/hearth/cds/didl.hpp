@@ -50,6 +50,12 @@ class DidlWriter {
     /// The complete DIDL-Lite document, in the writer's Form.
     std::string finish();
 
+    /// A piece of DIDL's own markup in both forms (didl.cpp makes them at compile time).
+    struct Markup {
+        std::string_view xml;
+        std::string_view soap_text;
+    };
+
   private:
     void add_container(const db::ObjectRow& o);
     void add_item(const db::ObjectRow& o);
@@ -66,8 +72,8 @@ class DidlWriter {
     void parent_id(const db::ObjectRow& o);
     void element(std::string_view name, std::string_view value);
     void title(std::string_view value);
-    /// DIDL's own markup (no values in it).
-    void markup(std::string_view xml);
+    /// DIDL's own markup (no values in it), in the writer's Form.
+    void markup(const Markup& m);
     /// A value: escaped for XML (and once more in Form::soap_text).
     void text(std::string_view value);
     void number(std::int64_t value);
