@@ -112,10 +112,14 @@ BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* p
 // didl: a DidlWriter's in Form::soap_text.
 upnp::OutArgs browse_answer(std::string didl, std::int64_t returned, std::int64_t total,
                             std::int64_t update_id) {
-    return {{"Result", std::move(didl), true},
-            {"NumberReturned", std::to_string(returned)},
-            {"TotalMatches", std::to_string(total)},
-            {"UpdateID", std::to_string(update_id)}};
+    // Built in place: an initializer list would copy the (tens of KiB) Result.
+    upnp::OutArgs out;
+    out.reserve(4);
+    out.emplace_back("Result", std::move(didl), true);
+    out.emplace_back("NumberReturned", std::to_string(returned));
+    out.emplace_back("TotalMatches", std::to_string(total));
+    out.emplace_back("UpdateID", std::to_string(update_id));
+    return out;
 }
 
 // What a device waiting for approval sees: a root holding one empty folder whose title says what to do.

@@ -9,7 +9,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <ctime>
+#include <chrono>
+#include <cstdio>
 
 namespace hearth::cds {
 
@@ -81,17 +82,29 @@ std::string sort_capabilities() {
     return out;
 }
 
-std::string media_path(const db::ObjectRow& o) {
-    std::string path = "/media/" + std::to_string(o.id);
+namespace {
+// "/media/<id>[.<ext>]": digits and a short lowercase alphanumeric extension, which need no escaping.
+void append_media_path(std::string& out, const db::ObjectRow& o) {
+    char id[24];
+    out.append("/media/").append(id, std::to_chars(id, id + sizeof id, o.id).ptr);
     auto dot = o.path.rfind('.');
     auto slash = o.path.rfind('/');
-    if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
-        auto ext = to_lower(std::string_view(o.path).substr(dot + 1));
-        bool simple = !ext.empty() && ext.size() <= 5;
-        for (char c : ext)
-            simple = simple && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
-        if (simple) path += "." + ext;
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return;
+    const auto ext = std::string_view(o.path).substr(dot + 1);
+    char lower[5];
+    if (ext.empty() || ext.size() > sizeof lower) return;
+    for (std::size_t i = 0; i < ext.size(); ++i) {
+        const char c = (ext[i] >= 'A' && ext[i] <= 'Z') ? static_cast<char>(ext[i] - 'A' + 'a') : ext[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return;
+        lower[i] = c;
     }
+    out.append(".").append(lower, ext.size());
+}
+} // namespace
+
+std::string media_path(const db::ObjectRow& o) {
+    std::string path;
+    append_media_path(path, o);
     return path;
 }
 
@@ -121,12 +134,14 @@ std::optional<std::string> normalize_date(std::string_view tag) {
 }
 
 namespace {
+// The UTC date of a file time, "YYYY-MM-DD" (calendar arithmetic: gmtime_r and strftime take the time
+// zone lock and were a twentieth of a Browse's CPU time).
 std::string date_of_mtime(std::int64_t mtime) {
-    std::time_t t = static_cast<std::time_t>(mtime);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    using namespace std::chrono;
+    const year_month_day ymd{floor<days>(sys_seconds{seconds{mtime}})};
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
     return buf;
 }
 } // namespace
@@ -189,7 +204,10 @@ template <Literal L> constexpr const DidlWriter::Markup& operator""_markup() {
 
 DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile,
                        Form form)
-    : filter_(filter), base_url_(std::move(base_url)), profile_(profile), form_(form) {
+    : filter_(filter), profile_(profile), form_(form) {
+    text(base_url);
+    base_url_text_ = std::move(out_);
+    out_.clear();
     out_.reserve(form == Form::soap_text ? 40960 : 4096);
     markup("<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
@@ -217,8 +235,14 @@ void DidlWriter::number(std::int64_t value) {
 }
 
 void DidlWriter::url(std::string_view path) {
-    text(base_url_);
+    out_.append(base_url_text_);
     text(path);
+}
+
+void DidlWriter::art_url(const db::ObjectRow& o) {
+    out_.append(base_url_text_).append("/art/");
+    number(o.id);
+    out_.append(".jpg");
 }
 
 // Element names are DIDL's own and hold no character that needs escaping.
@@ -381,7 +405,8 @@ void DidlWriter::add_res(const db::ObjectRow& o) {
     res_attribute("res@nrAudioChannels", o.channels);
     res_attribute("res@bitsPerSample", o.bits_per_sample);
     markup(">"_markup);
-    url(media_path(o));
+    out_.append(base_url_text_);
+    append_media_path(out_, o);
     markup("</res>"_markup);
 }
 
@@ -426,10 +451,13 @@ void DidlWriter::add_subtitles(const db::ObjectRow& o) {
 
 // upnp:albumArtURI with DLNA's profile attribute (DLNA guidelines 7.3.61): what TVs show beside a track.
 void DidlWriter::add_album_art(const db::ObjectRow& o) {
-    if (auto path = art_path(o)) add_art_uri(*path);
+    if (!has_art(o) || !filter_.wants("upnp:albumArtURI")) return;
+    markup("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">"_markup);
+    art_url(o);
+    markup("</upnp:albumArtURI>"_markup);
 }
 
-void DidlWriter::add_art_uri(const std::string& path) {
+void DidlWriter::add_art_uri(std::string_view path) {
     if (!filter_.wants("upnp:albumArtURI")) return;
     markup("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">"_markup);
     url(path);
@@ -438,17 +466,20 @@ void DidlWriter::add_art_uri(const std::string& path) {
 
 // The same picture as a res of its own, which renderers that ignore albumArtURI use for the list's icon.
 void DidlWriter::add_thumbnail_res(const db::ObjectRow& o) {
-    auto path = art_path(o);
-    if (!path) return;
+    if (!has_art(o)) return;
     markup("<res protocolInfo=\""_markup);
     text(std::string("http-get:*:image/jpeg:").append(media::art_features(media::ArtSize::tn)));
     markup("\">"_markup);
-    url(*path);
+    art_url(o);
     markup("</res>"_markup);
 }
 
+bool has_art(const db::ObjectRow& o) {
+    return !o.is_container && o.art;
+}
+
 std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size) {
-    if (o.is_container || !o.art) return std::nullopt;
+    if (!has_art(o)) return std::nullopt;
     return "/art/" + std::to_string(o.id) + (size == media::ArtSize::tn ? ".jpg" : "/sm.jpg");
 }
 

@@ -64,7 +64,7 @@ class DidlWriter {
     void add_subtitles(const db::ObjectRow& o);
     void add_album_art(const db::ObjectRow& o);
     /// upnp:albumArtURI with the JPEG_TN thumbnail at this path (under base_url), if the Filter wants it.
-    void add_art_uri(const std::string& path);
+    void add_art_uri(std::string_view path);
     void add_thumbnail_res(const db::ObjectRow& o);
     void add_bookmark(std::int64_t seconds);
     void res_attribute(std::string_view property, const std::optional<std::int64_t>& value);
@@ -79,12 +79,14 @@ class DidlWriter {
     void number(std::int64_t value);
     /// base_url followed by path, as text.
     void url(std::string_view path);
+    /// The JPEG_TN thumbnail's URL (art_path()) of an item that has_art().
+    void art_url(const db::ObjectRow& o);
 
     const Filter& filter_;
-    std::string base_url_;
     const renderers::Profile* profile_;
     Form form_;
-    std::string_view view_; ///< while add_in_view() writes an item
+    std::string_view view_;     ///< while add_in_view() writes an item
+    std::string base_url_text_; ///< base_url escaped as the writer's Form writes values
     std::string out_;
 };
 
@@ -94,6 +96,8 @@ std::string media_path(const db::ObjectRow& o);
 /// index says it has a picture (objects.art); nullopt otherwise. For an album container, pass one of its
 /// tracks.
 std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size = media::ArtSize::tn);
+/// Whether art_path() has a path for it.
+bool has_art(const db::ObjectRow& o);
 
 /// What a request path under /art/ asks for: "/art/<id>", "/art/<id>.jpg" (JPEG_TN), "/art/<id>/sm.jpg"
 /// (JPEG_SM); nullopt for anything else. Pure.
