@@ -51,7 +51,10 @@ void ContentDirectory::complete(db::ObjectReader& reader, db::ObjectRow& object,
     if (object.is_container) return;
     if (object.upnp_class.starts_with("object.item.videoItem"))
         object.subtitles = reader.subtitles_of(object.id);
-    if (bookmarks_) object.bookmark = bookmarks_->get(object.id, ctx.device_id);
+    // A picture has no playback position (X_SetBookmark refuses one, a stream of one has no duration): no
+    // lookup under the bookmarks' lock for each row of a photo folder.
+    if (bookmarks_ && !object.upnp_class.starts_with("object.item.imageItem"))
+        object.bookmark = bookmarks_->get(object.id, ctx.device_id);
 }
 
 upnp::OutArgs ContentDirectory::set_bookmark(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {

@@ -134,15 +134,27 @@ std::optional<std::string> normalize_date(std::string_view tag) {
 }
 
 namespace {
-// The UTC date of a file time, "YYYY-MM-DD" (calendar arithmetic: gmtime_r and strftime take the time
-// zone lock and were a twentieth of a Browse's CPU time).
+// The UTC date of a file time, "YYYY-MM-DD", by calendar arithmetic: gmtime_r and strftime (and snprintf)
+// took the time zone lock and were a twentieth of a Browse's CPU time.
 std::string date_of_mtime(std::int64_t mtime) {
     using namespace std::chrono;
     const year_month_day ymd{floor<days>(sys_seconds{seconds{mtime}})};
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    return buf;
+    const int year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999) { // not from a real file; the slow way
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
+                      static_cast<unsigned>(ymd.day()));
+        return buf;
+    }
+    std::string out = "0000-00-00";
+    auto put = [&out](std::size_t end, unsigned value) {
+        for (std::size_t i = end; value > 0; value /= 10)
+            out[--i] = static_cast<char>('0' + value % 10);
+    };
+    put(4, static_cast<unsigned>(year));
+    put(7, static_cast<unsigned>(ymd.month()));
+    put(10, static_cast<unsigned>(ymd.day()));
+    return out;
 }
 } // namespace
 

@@ -359,6 +359,20 @@ TEST(DidlWriter, VideoRes) {
     EXPECT_STREQ(res.child_value(), "http://192.168.1.2:8300/media/20.mkv");
 }
 
+TEST(DidlWriter, DateFromMtimeIsTheUtcDay) {
+    for (const auto& [mtime, date] :
+         std::vector<std::pair<std::int64_t, std::string>>{{0, "1970-01-01"},
+                                                           {951782400, "2000-02-29"}, // a leap day, 00:00:00
+                                                           {951868799, "2000-02-29"}, // 23:59:59
+                                                           {-1, "1969-12-31"},        // before the epoch
+                                                           {4102444800, "2100-01-01"}}) { // past 2038
+        auto p = photo();
+        p.mtime = mtime;
+        auto didl = write(Filter("*"), {p});
+        EXPECT_EQ(std::string(didl->root().child("item").child_value("dc:date")), date) << mtime;
+    }
+}
+
 TEST(DidlWriter, VideoDateTagWinsOverMtime) {
     auto v = video();
     v.date = "2001";
