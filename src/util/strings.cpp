@@ -24,9 +24,29 @@ using Entities = std::array<std::string_view, 5>;
 constexpr Entities kEntities = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
 constexpr Entities kEntitiesTwice = {"&amp;amp;", "&amp;lt;", "&amp;gt;", "&amp;quot;", "&amp;apos;"};
 
+// U+FFFE or U+FFFF (EF BF BE/BF) ends at out[end - 1].
+bool noncharacter_ends_at(const std::string& out, std::size_t begin, std::size_t end) {
+    return end - begin >= 3 && out[end - 3] == '\xEF' && out[end - 2] == '\xBF' &&
+           (out[end - 1] == '\xBE' || out[end - 1] == '\xBF');
+}
+
+// After a byte was dropped, the bytes either side of it may have joined into U+FFFE or U+FFFF (in text that
+// is not UTF-8: "EF BF 01 BE"). Removes such sequences from out[begin..], also those that removing one forms,
+// so that the result never holds one and escaping it again drops nothing.
+void remove_joined_noncharacters(std::string& out, std::size_t begin) {
+    std::size_t w = begin;
+    for (std::size_t r = begin; r < out.size(); ++r) {
+        out[w++] = out[r];
+        if (noncharacter_ends_at(out, begin, w)) w -= 3;
+    }
+    out.resize(w);
+}
+
 // Runs of ordinary bytes are appended in one go: a byte-at-a-time append was a third of a Browse's CPU time.
 void append_escaped(std::string& out, std::string_view text, const Entities& entities) {
     out.reserve(out.size() + text.size());
+    const std::size_t begin = out.size();
+    bool dropped = false;
     const char* p = text.data();
     const char* const end = p + text.size();
     while (p < end) {
@@ -57,14 +77,17 @@ void append_escaped(std::string& out, std::string_view text, const Entities& ent
             // BOMs in tags decode to U+FFFE.
             if (end - p >= 2 && p[0] == '\xBF' && (p[1] == '\xBE' || p[1] == '\xBF')) {
                 p += 2;
+                dropped = true;
             } else {
                 out += c;
             }
             break;
         default:
-            break; // XML 1.0 allows only tab, newline and carriage return below 0x20
+            dropped = true; // XML 1.0 allows only tab, newline and carriage return below 0x20
+            break;
         }
     }
+    if (dropped) remove_joined_noncharacters(out, begin);
 }
 } // namespace
 
