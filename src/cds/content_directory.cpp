@@ -51,7 +51,10 @@ void ContentDirectory::complete(db::ObjectReader& reader, db::ObjectRow& object,
     if (object.is_container) return;
     if (object.upnp_class.starts_with("object.item.videoItem"))
         object.subtitles = reader.subtitles_of(object.id);
-    if (bookmarks_) object.bookmark = bookmarks_->get(object.id, ctx.device_id);
+    // A picture has no playback position (X_SetBookmark refuses one, a stream of one has no duration): no
+    // lookup under the bookmarks' lock for each row of a photo folder.
+    if (bookmarks_ && !object.upnp_class.starts_with("object.item.imageItem"))
+        object.bookmark = bookmarks_->get(object.id, ctx.device_id);
 }
 
 upnp::OutArgs ContentDirectory::set_bookmark(const upnp::ActionCall& call, const upnp::RequestContext& ctx) {
@@ -109,12 +112,17 @@ BrowseArgs browse_args(const upnp::ActionCall& call, const renderers::Profile* p
     return {metadata, std::move(id), start, count, *order, Filter(filter_text ? *filter_text : "*")};
 }
 
+// didl: a DidlWriter's in Form::soap_text.
 upnp::OutArgs browse_answer(std::string didl, std::int64_t returned, std::int64_t total,
                             std::int64_t update_id) {
-    return {{"Result", std::move(didl)},
-            {"NumberReturned", std::to_string(returned)},
-            {"TotalMatches", std::to_string(total)},
-            {"UpdateID", std::to_string(update_id)}};
+    // Built in place: an initializer list would copy the (tens of KiB) Result.
+    upnp::OutArgs out;
+    out.reserve(4);
+    out.emplace_back("Result", std::move(didl), true);
+    out.emplace_back("NumberReturned", std::to_string(returned));
+    out.emplace_back("TotalMatches", std::to_string(total));
+    out.emplace_back("UpdateID", std::to_string(update_id));
+    return out;
 }
 
 // What a device waiting for approval sees: a root holding one empty folder whose title says what to do.
@@ -149,7 +157,7 @@ upnp::OutArgs browse_restricted(const BrowseArgs& args, std::int64_t update_id) 
     } else {
         throw upnp::UpnpException(upnp::errors::no_such_object());
     }
-    return browse_answer(didl + "</DIDL-Lite>", returned, total, update_id);
+    return browse_answer(xml_escape(didl + "</DIDL-Lite>"), returned, total, update_id);
 }
 
 } // namespace
@@ -222,12 +230,10 @@ Page browse_folders(db::ObjectReader& reader, const Completer& complete, std::in
         return {1, 1};
     }
     if (!object->is_container) return {};
-    auto children = args.order_by == db::kDefaultOrder
-                        ? reader.children_in_default_order(id, args.start, limit_of(args))
-                        : reader.children(id, args.order_by, args.start, limit_of(args));
-    for (auto& child : children)
-        add_object(complete, didl, child);
-    return {static_cast<std::int64_t>(children.size()), object->child_count};
+    const auto returned =
+        reader.visit_children(id, args.order_by, args.start, limit_of(args),
+                              [&](db::ObjectRow& child) { add_object(complete, didl, child); });
+    return {returned, object->child_count};
 }
 
 // An object shown in a view: "<view>/<object id>", valid only while the view holds it.
@@ -253,10 +259,9 @@ Page browse_view(db::ObjectReader& reader, const Completer& complete, const Obje
     }
     std::int64_t returned = 0;
     if (view->has_items) {
-        for (auto& item : reader.view_items(view->id, args.order_by, args.start, limit_of(args))) {
-            add_object(complete, didl, item, view->key);
-            ++returned;
-        }
+        returned =
+            reader.view_items(view->id, args.order_by, args.start, limit_of(args),
+                              [&](db::ObjectRow& item) { add_object(complete, didl, item, view->key); });
     } else {
         for (const auto& child : reader.view_children(view->key, args.start, limit_of(args))) {
             didl.add_view(child);
@@ -279,7 +284,7 @@ upnp::OutArgs ContentDirectory::browse(const upnp::ActionCall& call, const upnp:
     auto reader = readers_.acquire();
     if (ctx.restricted) return browse_restricted(args, reader->system_update_id());
     const auto ref = parse_id(args.object_id);
-    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text);
     const Completer complete = [&](db::ObjectRow& object) { this->complete(*reader, object, ctx); };
     Page page;
     switch (ref.kind) {
@@ -369,7 +374,7 @@ std::optional<db::ViewRow> containers_view(db::ObjectReader& reader, const Objec
 
 upnp::OutArgs search_containers(db::ObjectReader& reader, const db::ViewRow& view, const SearchArgs& args,
                                 const upnp::RequestContext& ctx) {
-    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text);
     const auto children = reader.view_children(view.key, args.start, args.count == 0 ? -1 : args.count);
     for (const auto& child : children)
         didl.add_view(child);
@@ -383,8 +388,9 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     auto args = search_args(call, ctx.profile);
     auto reader = readers_.acquire();
     if (ctx.restricted)
-        return browse_answer(DidlWriter(args.filter, ctx.base_url, ctx.profile).finish(), 0, 0,
-                             reader->system_update_id());
+        return browse_answer(
+            DidlWriter(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text).finish(), 0, 0,
+            reader->system_update_id());
     const auto ref = parse_id(args.container);
     if (auto view = containers_view(*reader, ref, args.where))
         return search_containers(*reader, *view, args, ctx);
@@ -393,7 +399,7 @@ upnp::OutArgs ContentDirectory::search(const upnp::ActionCall& call, const upnp:
     std::int64_t total = 0;
     auto found =
         reader->search(args.where.sql, args.where.bindings, args.order_by, args.start, limit, &total);
-    DidlWriter didl(args.filter, ctx.base_url, ctx.profile);
+    DidlWriter didl(args.filter, ctx.base_url, ctx.profile, DidlWriter::Form::soap_text);
     for (auto& object : found) {
         complete(*reader, object, ctx);
         didl.add(object);

@@ -6,8 +6,11 @@
 #include "hearth/resume/bookmarks.hpp"
 #include "hearth/util/strings.hpp"
 
+#include <algorithm>
 #include <array>
-#include <ctime>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
 
 namespace hearth::cds {
 
@@ -79,17 +82,29 @@ std::string sort_capabilities() {
     return out;
 }
 
-std::string media_path(const db::ObjectRow& o) {
-    std::string path = "/media/" + std::to_string(o.id);
+namespace {
+// "/media/<id>[.<ext>]": digits and a short lowercase alphanumeric extension, which need no escaping.
+void append_media_path(std::string& out, const db::ObjectRow& o) {
+    char id[24];
+    out.append("/media/").append(id, std::to_chars(id, id + sizeof id, o.id).ptr);
     auto dot = o.path.rfind('.');
     auto slash = o.path.rfind('/');
-    if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
-        auto ext = to_lower(std::string_view(o.path).substr(dot + 1));
-        bool simple = !ext.empty() && ext.size() <= 5;
-        for (char c : ext)
-            simple = simple && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
-        if (simple) path += "." + ext;
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return;
+    const auto ext = std::string_view(o.path).substr(dot + 1);
+    char lower[5];
+    if (ext.empty() || ext.size() > sizeof lower) return;
+    for (std::size_t i = 0; i < ext.size(); ++i) {
+        const char c = (ext[i] >= 'A' && ext[i] <= 'Z') ? static_cast<char>(ext[i] - 'A' + 'a') : ext[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return;
+        lower[i] = c;
     }
+    out.append(".").append(lower, ext.size());
+}
+} // namespace
+
+std::string media_path(const db::ObjectRow& o) {
+    std::string path;
+    append_media_path(path, o);
     return path;
 }
 
@@ -119,33 +134,146 @@ std::optional<std::string> normalize_date(std::string_view tag) {
 }
 
 namespace {
+// The UTC date of a file time, "YYYY-MM-DD", by calendar arithmetic: gmtime_r and strftime (and snprintf)
+// took the time zone lock and were a twentieth of a Browse's CPU time.
 std::string date_of_mtime(std::int64_t mtime) {
-    std::time_t t = static_cast<std::time_t>(mtime);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
+    using namespace std::chrono;
+    const year_month_day ymd{floor<days>(sys_seconds{seconds{mtime}})};
+    const int year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999) { // not from a real file; the slow way
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
+                      static_cast<unsigned>(ymd.day()));
+        return buf;
+    }
+    std::string out = "0000-00-00";
+    auto put = [&out](std::size_t end, unsigned value) {
+        for (std::size_t i = end; value > 0; value /= 10)
+            out[--i] = static_cast<char>('0' + value % 10);
+    };
+    put(4, static_cast<unsigned>(year));
+    put(7, static_cast<unsigned>(ymd.month()));
+    put(10, static_cast<unsigned>(ymd.day()));
+    return out;
 }
 } // namespace
 
-DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile)
-    : filter_(filter), base_url_(std::move(base_url)), profile_(profile) {
-    out_.reserve(4096);
-    out_ = "<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
-           "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
-           "xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\" "
-           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\" xmlns:sec=\"http://www.sec.co.kr/\">";
+namespace {
+// DIDL markup as written in the source ("<item id=\"") and escaped as SOAP text ("&lt;item id=&quot;"), the
+// latter made by the compiler: escaping the markup while writing cost as much as escaping the document twice.
+template <std::size_t N> struct Literal {
+    consteval Literal(const char (&text)[N]) { std::copy_n(text, N, chars); }
+    char chars[N]{};
+};
+
+constexpr std::string_view entity(char c) {
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&apos;";
+    default:
+        return {};
+    }
 }
 
+template <Literal L> constexpr std::size_t soap_text_size() {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i + 1 < sizeof L.chars; ++i)
+        n += entity(L.chars[i]).empty() ? 1 : entity(L.chars[i]).size();
+    return n;
+}
+
+template <Literal L> struct MarkupOf {
+    static constexpr auto soap_text = [] {
+        std::array<char, soap_text_size<L>()> out{};
+        std::size_t n = 0;
+        for (std::size_t i = 0; i + 1 < sizeof L.chars; ++i) {
+            auto e = entity(L.chars[i]);
+            if (e.empty()) {
+                out[n++] = L.chars[i];
+            } else {
+                for (char c : e)
+                    out[n++] = c;
+            }
+        }
+        return out;
+    }();
+    static constexpr DidlWriter::Markup value{{L.chars, sizeof L.chars - 1},
+                                              {soap_text.data(), soap_text.size()}};
+};
+
+template <Literal L> constexpr const DidlWriter::Markup& operator""_markup() {
+    return MarkupOf<L>::value;
+}
+} // namespace
+
+DidlWriter::DidlWriter(const Filter& filter, std::string base_url, const renderers::Profile* profile,
+                       Form form)
+    : filter_(filter), profile_(profile), form_(form) {
+    text(base_url);
+    base_url_text_ = std::move(out_);
+    out_.clear();
+    out_.reserve(form == Form::soap_text ? 40960 : 4096);
+    markup("<DIDL-Lite xmlns=\"urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/\" "
+           "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+           "xmlns:upnp=\"urn:schemas-upnp-org:metadata-1-0/upnp/\" "
+           "xmlns:dlna=\"urn:schemas-dlna-org:metadata-1-0/\" xmlns:sec=\"http://www.sec.co.kr/\">"_markup);
+}
+
+void DidlWriter::markup(const Markup& m) {
+    out_.append(form_ == Form::xml ? m.xml : m.soap_text);
+}
+
+void DidlWriter::text(std::string_view value) {
+    if (form_ == Form::xml) {
+        append_xml_escaped(out_, value);
+    } else {
+        append_xml_escaped_twice(out_, value);
+    }
+}
+
+// Digits need no escaping in either form.
+void DidlWriter::number(std::int64_t value) {
+    char buf[24];
+    auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    out_.append(buf, static_cast<std::size_t>(end - buf));
+}
+
+void DidlWriter::url(std::string_view path) {
+    out_.append(base_url_text_);
+    text(path);
+}
+
+void DidlWriter::art_url(const db::ObjectRow& o) {
+    out_.append(base_url_text_).append("/art/");
+    number(o.id);
+    out_.append(".jpg");
+}
+
+// Element names are DIDL's own and hold no character that needs escaping.
 void DidlWriter::element(std::string_view name, std::string_view value) {
-    out_.append("<").append(name).append(">");
-    append_xml_escaped(out_, value);
-    out_.append("</").append(name).append(">");
+    markup("<"_markup);
+    out_.append(name);
+    markup(">"_markup);
+    text(value);
+    markup("</"_markup);
+    out_.append(name);
+    markup(">"_markup);
 }
 
 void DidlWriter::title(std::string_view value) {
-    element("dc:title", profile_ ? cut_title(value, profile_->max_title_length) : std::string(value));
+    if (profile_ && profile_->max_title_length > 0) {
+        element("dc:title", cut_title(value, profile_->max_title_length));
+    } else {
+        element("dc:title", value);
+    }
 }
 
 void DidlWriter::add(const db::ObjectRow& o) {
@@ -159,46 +287,57 @@ void DidlWriter::add_in_view(const db::ObjectRow& item, std::string_view view) {
 }
 
 void DidlWriter::add_view(const db::ViewRow& v) {
-    out_.append("<container id=\"");
-    append_xml_escaped(out_, v.key);
-    out_.append("\" parentID=\"");
-    append_xml_escaped(out_, v.parent_key);
-    out_.append("\" restricted=\"1\" searchable=\"1\" childCount=\"").append(std::to_string(v.child_count));
-    out_.append("\">");
+    markup("<container id=\""_markup);
+    text(v.key);
+    markup("\" parentID=\""_markup);
+    text(v.parent_key);
+    markup("\" restricted=\"1\" searchable=\"1\" childCount=\""_markup);
+    number(v.child_count);
+    markup("\">"_markup);
     title(v.title);
     element("upnp:class", v.upnp_class);
     if (v.artist && filter_.wants("upnp:artist")) element("upnp:artist", *v.artist);
     if (v.art_object) add_art_uri("/art/" + std::to_string(*v.art_object) + ".jpg");
-    out_.append("</container>");
+    markup("</container>"_markup);
 }
 
-namespace {
 // The shared folders hang under the Folders container, not under the root.
-std::string parent_id(const db::ObjectRow& o) {
-    return o.parent_id == db::kRootId ? std::string(kFoldersId) : std::to_string(o.parent_id);
+void DidlWriter::parent_id(const db::ObjectRow& o) {
+    if (o.parent_id == db::kRootId) {
+        out_.append(kFoldersId);
+    } else {
+        number(o.parent_id);
+    }
 }
-} // namespace
 
 void DidlWriter::add_container(const db::ObjectRow& o) {
-    out_.append("<container id=\"").append(std::to_string(o.id));
-    out_.append("\" parentID=\"").append(parent_id(o));
-    out_.append("\" restricted=\"1\" searchable=\"1\" childCount=\"").append(std::to_string(o.child_count));
-    out_.append("\">");
+    markup("<container id=\""_markup);
+    number(o.id);
+    markup("\" parentID=\""_markup);
+    parent_id(o);
+    markup("\" restricted=\"1\" searchable=\"1\" childCount=\""_markup);
+    number(o.child_count);
+    markup("\">"_markup);
     title(o.title);
     element("upnp:class", o.upnp_class);
-    out_.append("</container>");
+    markup("</container>"_markup);
 }
 
 void DidlWriter::add_item(const db::ObjectRow& o) {
     if (view_.empty()) {
-        out_.append("<item id=\"").append(std::to_string(o.id));
-        out_.append("\" parentID=\"").append(parent_id(o)).append("\" restricted=\"1\">");
+        markup("<item id=\""_markup);
+        number(o.id);
+        markup("\" parentID=\""_markup);
+        parent_id(o);
+        markup("\" restricted=\"1\">"_markup);
     } else {
-        out_.append("<item id=\"");
-        append_xml_escaped(out_, view_item_id(view_, o.id));
-        out_.append("\" parentID=\"");
-        append_xml_escaped(out_, view_);
-        out_.append("\" refID=\"").append(std::to_string(o.id)).append("\" restricted=\"1\">");
+        markup("<item id=\""_markup);
+        text(view_item_id(view_, o.id));
+        markup("\" parentID=\""_markup);
+        text(view_);
+        markup("\" refID=\""_markup);
+        number(o.id);
+        markup("\" restricted=\"1\">"_markup);
     }
     title(o.title);
     element("upnp:class", o.upnp_class);
@@ -207,9 +346,9 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         if (filter_.wants("upnp:artist")) element("upnp:artist", *o.artist);
     }
     if (o.album_artist && filter_.wants("upnp:artist")) {
-        out_.append("<upnp:artist role=\"AlbumArtist\">");
-        append_xml_escaped(out_, *o.album_artist);
-        out_.append("</upnp:artist>");
+        markup("<upnp:artist role=\"AlbumArtist\">"_markup);
+        text(*o.album_artist);
+        markup("</upnp:artist>"_markup);
     }
     if (o.album && filter_.wants("upnp:album")) element("upnp:album", *o.album);
     if (o.genre && filter_.wants("upnp:genre")) element("upnp:genre", *o.genre);
@@ -233,7 +372,7 @@ void DidlWriter::add_item(const db::ObjectRow& o) {
         add_subtitles(o);
         add_thumbnail_res(o);
     }
-    out_.append("</item>");
+    markup("</item>"_markup);
 }
 
 // Where the asking device stopped: UPnP AV's lastPlaybackPosition, and the form Samsung TVs read (BM=).
@@ -243,104 +382,116 @@ void DidlWriter::add_bookmark(std::int64_t seconds) {
     if (filter_.wants("sec:dcmInfo")) element("sec:dcmInfo", "CREATIONDATE=0,BM=" + std::to_string(seconds));
 }
 
+// A res attribute with a number, if the Filter wants it (property: "res@<name>").
+void DidlWriter::res_attribute(std::string_view property, const std::optional<std::int64_t>& value) {
+    if (!value || !filter_.wants(property)) return;
+    out_.append(" ").append(property.substr(4));
+    markup("=\""_markup);
+    number(*value);
+    markup("\""_markup);
+}
+
+void DidlWriter::resolution(std::int64_t width, std::int64_t height) {
+    markup(" resolution=\""_markup);
+    number(width);
+    out_.append("x");
+    number(height);
+    markup("\""_markup);
+}
+
 void DidlWriter::add_res(const db::ObjectRow& o) {
     const bool image = o.upnp_class.starts_with("object.item.imageItem");
-    auto attr = [&](std::string_view name, const std::optional<std::int64_t>& value) {
-        if (!value || !filter_.wants(std::string("res@").append(name))) return;
-        out_.append(" ").append(name).append("=\"").append(std::to_string(*value)).append("\"");
-    };
-    out_.append("<res protocolInfo=\"");
-    append_xml_escaped(
-        out_, media::protocol_info(o.mime.value_or("application/octet-stream"), o.dlna_profile, image));
-    out_.append("\"");
-    attr("size", o.size);
+    markup("<res protocolInfo=\""_markup);
+    text(media::protocol_info(o.mime.value_or("application/octet-stream"), o.dlna_profile, image));
+    markup("\""_markup);
+    res_attribute("res@size", o.size);
     if (o.duration_ms && filter_.wants("res@duration")) {
-        out_.append(" duration=\"").append(media::format_duration(*o.duration_ms)).append("\"");
+        markup(" duration=\""_markup);
+        out_.append(media::format_duration(*o.duration_ms));
+        markup("\""_markup);
     }
     // ContentDirectory's bitrate is in bytes per second.
-    attr("bitrate", o.bitrate ? std::optional<std::int64_t>(*o.bitrate / 8) : std::nullopt);
-    if (o.width && o.height && filter_.wants("res@resolution")) {
-        out_.append(" resolution=\"")
-            .append(std::to_string(*o.width))
-            .append("x")
-            .append(std::to_string(*o.height))
-            .append("\"");
-    }
-    attr("sampleFrequency", o.sample_rate);
-    attr("nrAudioChannels", o.channels);
-    attr("bitsPerSample", o.bits_per_sample);
-    out_.append(">");
-    append_xml_escaped(out_, base_url_ + media_path(o));
-    out_.append("</res>");
+    res_attribute("res@bitrate", o.bitrate ? std::optional<std::int64_t>(*o.bitrate / 8) : std::nullopt);
+    if (o.width && o.height && filter_.wants("res@resolution")) resolution(*o.width, *o.height);
+    res_attribute("res@sampleFrequency", o.sample_rate);
+    res_attribute("res@nrAudioChannels", o.channels);
+    res_attribute("res@bitsPerSample", o.bits_per_sample);
+    markup(">"_markup);
+    out_.append(base_url_text_);
+    append_media_path(out_, o);
+    markup("</res>"_markup);
 }
 
 void DidlWriter::add_converted_res(const db::ObjectRow& o, const transcode::Plan& plan) {
-    out_.append("<res protocolInfo=\"");
-    append_xml_escaped(out_, "http-get:*:" + plan.mime + ":" + converted_features(plan));
-    out_.append("\"");
+    markup("<res protocolInfo=\""_markup);
+    text("http-get:*:" + plan.mime + ":" + converted_features(plan));
+    markup("\""_markup);
     if (o.duration_ms && filter_.wants("res@duration")) {
-        out_.append(" duration=\"").append(media::format_duration(*o.duration_ms)).append("\"");
+        markup(" duration=\""_markup);
+        out_.append(media::format_duration(*o.duration_ms));
+        markup("\""_markup);
     }
     const std::int64_t width = plan.width > 0 ? plan.width : o.width.value_or(0);
     const std::int64_t height = plan.height > 0 ? plan.height : o.height.value_or(0);
-    if (!plan.video_codec.empty() && width > 0 && height > 0 && filter_.wants("res@resolution")) {
-        out_.append(" resolution=\"")
-            .append(std::to_string(width))
-            .append("x")
-            .append(std::to_string(height));
-        out_.append("\"");
-    }
+    if (!plan.video_codec.empty() && width > 0 && height > 0 && filter_.wants("res@resolution"))
+        resolution(width, height);
     auto channels = plan.copy_audio ? o.channels : std::optional<std::int64_t>(plan.audio_channels);
-    if (channels && *channels > 0 && filter_.wants("res@nrAudioChannels")) {
-        out_.append(" nrAudioChannels=\"").append(std::to_string(*channels)).append("\"");
-    }
-    out_.append(">");
-    append_xml_escaped(out_, base_url_ + converted_path(o, plan));
-    out_.append("</res>");
+    if (channels && *channels > 0) res_attribute("res@nrAudioChannels", channels);
+    markup(">"_markup);
+    url(converted_path(o, plan));
+    markup("</res>"_markup);
 }
 
 void DidlWriter::add_subtitles(const db::ObjectRow& o) {
     if (o.subtitles.empty() || (profile_ && !profile_->sidecar_subtitles)) return;
     for (const auto& sub : o.subtitles) {
-        out_.append("<res protocolInfo=\"http-get:*:")
-            .append(library::subtitle_mime(sub.format))
-            .append(":*\">");
-        append_xml_escaped(out_, base_url_ + subtitle_path(sub));
-        out_.append("</res>");
+        markup("<res protocolInfo=\""_markup);
+        text(std::string("http-get:*:").append(library::subtitle_mime(sub.format)).append(":*"));
+        markup("\">"_markup);
+        url(subtitle_path(sub));
+        markup("</res>"_markup);
     }
     if (filter_.wants("sec:CaptionInfoEx")) { // Samsung TVs read the first one from here
         const auto& first = o.subtitles.front();
-        out_.append("<sec:CaptionInfoEx sec:type=\"").append(first.format).append("\">");
-        append_xml_escaped(out_, base_url_ + subtitle_path(first));
-        out_.append("</sec:CaptionInfoEx>");
+        markup("<sec:CaptionInfoEx sec:type=\""_markup);
+        text(first.format);
+        markup("\">"_markup);
+        url(subtitle_path(first));
+        markup("</sec:CaptionInfoEx>"_markup);
     }
 }
 
 // upnp:albumArtURI with DLNA's profile attribute (DLNA guidelines 7.3.61): what TVs show beside a track.
 void DidlWriter::add_album_art(const db::ObjectRow& o) {
-    if (auto path = art_path(o)) add_art_uri(*path);
+    if (!has_art(o) || !filter_.wants("upnp:albumArtURI")) return;
+    markup("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">"_markup);
+    art_url(o);
+    markup("</upnp:albumArtURI>"_markup);
 }
 
-void DidlWriter::add_art_uri(const std::string& path) {
+void DidlWriter::add_art_uri(std::string_view path) {
     if (!filter_.wants("upnp:albumArtURI")) return;
-    out_.append("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">");
-    append_xml_escaped(out_, base_url_ + path);
-    out_.append("</upnp:albumArtURI>");
+    markup("<upnp:albumArtURI dlna:profileID=\"JPEG_TN\">"_markup);
+    url(path);
+    markup("</upnp:albumArtURI>"_markup);
 }
 
 // The same picture as a res of its own, which renderers that ignore albumArtURI use for the list's icon.
 void DidlWriter::add_thumbnail_res(const db::ObjectRow& o) {
-    auto path = art_path(o);
-    if (!path) return;
-    out_.append("<res protocolInfo=\"http-get:*:image/jpeg:")
-        .append(media::art_features(media::ArtSize::tn))
-        .append("\">");
-    append_xml_escaped(out_, base_url_ + *path);
-    out_.append("</res>");
+    if (!has_art(o)) return;
+    markup("<res protocolInfo=\""_markup);
+    text(std::string("http-get:*:image/jpeg:").append(media::art_features(media::ArtSize::tn)));
+    markup("\">"_markup);
+    art_url(o);
+    markup("</res>"_markup);
+}
+
+bool has_art(const db::ObjectRow& o) {
+    return !o.is_container && o.art;
 }
 
 std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size) {
-    if (o.is_container || !o.art) return std::nullopt;
+    if (!has_art(o)) return std::nullopt;
     return "/art/" + std::to_string(o.id) + (size == media::ArtSize::tn ? ".jpg" : "/sm.jpg");
 }
 
@@ -385,7 +536,7 @@ std::string converted_features(const transcode::Plan& plan) {
 }
 
 std::string DidlWriter::finish() {
-    out_.append("</DIDL-Lite>");
+    markup("</DIDL-Lite>"_markup);
     return std::move(out_);
 }
 

@@ -116,6 +116,25 @@ std::optional<std::string> Statement::opt_text(int column) const {
     return text(column);
 }
 
+void Statement::read_text(int column, std::string& into) const {
+    const auto* p = sqlite3_column_text(stmt_, column);
+    if (p == nullptr) {
+        into.clear();
+        return;
+    }
+    into.assign(reinterpret_cast<const char*>(p),
+                static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+void Statement::read_opt_text(int column, std::optional<std::string>& into) const {
+    if (is_null(column)) {
+        into.reset();
+        return;
+    }
+    if (!into) into.emplace();
+    read_text(column, *into);
+}
+
 Database::Database(const std::filesystem::path& path, OpenMode mode) {
     int flags =
         mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

@@ -83,18 +83,22 @@ std::string response_envelope(std::string_view service_type, std::string_view ac
     // Room for the escaped values up front: a Browse result is tens of KiB, and growing the string by
     // doubling would copy it several times over.
     std::size_t room = 512;
-    for (const auto& [name, value] : args)
-        room += 2 * name.size() + 5 + value.size() + value.size() / 4;
+    for (const auto& arg : args)
+        room += 2 * arg.name.size() + 5 + arg.value.size() + (arg.escaped ? 0 : arg.value.size() / 4);
     std::string out;
     out.reserve(room);
     out += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" "
            "s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><u:";
     out.append(action).append("Response xmlns:u=\"").append(service_type).append("\">");
-    for (const auto& [name, value] : args) {
-        out.append("<").append(name).append(">");
-        append_xml_escaped(out, value);
-        out.append("</").append(name).append(">");
+    for (const auto& arg : args) {
+        out.append("<").append(arg.name).append(">");
+        if (arg.escaped) {
+            out.append(arg.value);
+        } else {
+            append_xml_escaped(out, arg.value);
+        }
+        out.append("</").append(arg.name).append(">");
     }
     out.append("</u:").append(action).append("Response></s:Body></s:Envelope>\n");
     return out;

@@ -18,12 +18,35 @@ constexpr std::array<bool, 256> kXmlSpecial = [] {
     t[0xEF] = true;
     return t;
 }();
-} // namespace
 
-// Runs of ordinary bytes are appended in one go: a Browse answer escapes every DIDL value and then the whole
-// DIDL document again for the SOAP envelope, and a byte-at-a-time append was a third of a Browse's CPU time.
-void append_xml_escaped(std::string& out, std::string_view text) {
+// The entity for each markup character, in the order '&', '<', '>', '"', '\''.
+using Entities = std::array<std::string_view, 5>;
+constexpr Entities kEntities = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
+constexpr Entities kEntitiesTwice = {"&amp;amp;", "&amp;lt;", "&amp;gt;", "&amp;quot;", "&amp;apos;"};
+
+// U+FFFE or U+FFFF (EF BF BE/BF) ends at out[end - 1].
+bool noncharacter_ends_at(const std::string& out, std::size_t begin, std::size_t end) {
+    return end - begin >= 3 && out[end - 3] == '\xEF' && out[end - 2] == '\xBF' &&
+           (out[end - 1] == '\xBE' || out[end - 1] == '\xBF');
+}
+
+// After a byte was dropped, the bytes either side of it may have joined into U+FFFE or U+FFFF (in text that
+// is not UTF-8: "EF BF 01 BE"). Removes such sequences from out[begin..], also those that removing one forms,
+// so that the result never holds one and escaping it again drops nothing.
+void remove_joined_noncharacters(std::string& out, std::size_t begin) {
+    std::size_t w = begin;
+    for (std::size_t r = begin; r < out.size(); ++r) {
+        out[w++] = out[r];
+        if (noncharacter_ends_at(out, begin, w)) w -= 3;
+    }
+    out.resize(w);
+}
+
+// Runs of ordinary bytes are appended in one go: a byte-at-a-time append was a third of a Browse's CPU time.
+void append_escaped(std::string& out, std::string_view text, const Entities& entities) {
     out.reserve(out.size() + text.size());
+    const std::size_t begin = out.size();
+    bool dropped = false;
     const char* p = text.data();
     const char* const end = p + text.size();
     while (p < end) {
@@ -35,33 +58,45 @@ void append_xml_escaped(std::string& out, std::string_view text) {
         const char c = *p++;
         switch (c) {
         case '&':
-            out += "&amp;";
+            out += entities[0];
             break;
         case '<':
-            out += "&lt;";
+            out += entities[1];
             break;
         case '>':
-            out += "&gt;";
+            out += entities[2];
             break;
         case '"':
-            out += "&quot;";
+            out += entities[3];
             break;
         case '\'':
-            out += "&apos;";
+            out += entities[4];
             break;
         case '\xEF':
             // U+FFFE and U+FFFF (EF BF BE/BF) are outside XML 1.0's Char production too; byte-swapped UTF-16
             // BOMs in tags decode to U+FFFE.
             if (end - p >= 2 && p[0] == '\xBF' && (p[1] == '\xBE' || p[1] == '\xBF')) {
                 p += 2;
+                dropped = true;
             } else {
                 out += c;
             }
             break;
         default:
-            break; // XML 1.0 allows only tab, newline and carriage return below 0x20
+            dropped = true; // XML 1.0 allows only tab, newline and carriage return below 0x20
+            break;
         }
     }
+    if (dropped) remove_joined_noncharacters(out, begin);
+}
+} // namespace
+
+void append_xml_escaped(std::string& out, std::string_view text) {
+    append_escaped(out, text, kEntities);
+}
+
+void append_xml_escaped_twice(std::string& out, std::string_view text) {
+    append_escaped(out, text, kEntitiesTwice);
 }
 
 std::string xml_escape(std::string_view text) {

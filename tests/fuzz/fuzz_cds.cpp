@@ -78,9 +78,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                             &renderers::builtin_profiles().front()};
     for (const auto* profile : profiles) {
         cds::DidlWriter writer(filter, "http://192.168.1.10:8300", profile);
-        writer.add(folder(title));
-        writer.add(video(title, artist));
+        cds::DidlWriter soap(filter, "http://192.168.1.10:8300", profile, cds::DidlWriter::Form::soap_text);
+        for (auto* w : {&writer, &soap}) {
+            w->add(folder(title));
+            w->add(video(title, artist));
+        }
         auto didl = writer.finish();
+        // What a Browse puts in its SOAP <Result>, written escaped in one pass: the document, escaped.
+        FUZZ_CHECK(soap.finish() == xml_escape(didl));
         pugi::xml_document doc;
         FUZZ_CHECK(doc.load_buffer(didl.data(), didl.size()));
         auto root = doc.child("DIDL-Lite");

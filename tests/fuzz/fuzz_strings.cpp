@@ -37,6 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto escaped = xml_escape(text);
     FUZZ_CHECK(fuzz::escaped_for_xml(escaped));
+    std::string twice;
+    append_xml_escaped_twice(twice, text);
+    FUZZ_CHECK(twice == xml_escape(escaped)); // one pass, the same as escaping the escaped text
 
     // Escaped clean text is read back by an XML parser as exactly the characters XML can carry.
     auto element = "<a x=\"" + xml_escape(clean) + "\">" + xml_escape(clean) + "</a>";

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -97,6 +98,10 @@ struct KindCount {
     std::int64_t bytes = 0;
 };
 
+/// Called for each row of a listing with a row the reader reuses for the next one (its strings keep their
+/// buffers): copy what must outlive the call.
+using RowVisitor = std::function<void(ObjectRow&)>;
+
 class ObjectReader {
   public:
     explicit ObjectReader(const std::filesystem::path& db_path);
@@ -110,6 +115,10 @@ class ObjectReader {
     /// positions; as children() with that order while a scan has rows it has not placed yet.
     std::vector<ObjectRow> children_in_default_order(std::int64_t parent, std::int64_t offset,
                                                      std::int64_t limit);
+    /// children() and children_in_default_order() (by order_by == kDefaultOrder) row by row, without a copy
+    /// of each: a Browse page. Returns how many rows there were.
+    std::int64_t visit_children(std::int64_t parent, const std::string& order_by, std::int64_t offset,
+                                std::int64_t limit, const RowVisitor& visit);
     /// Objects matching a WHERE body built only from whitelisted columns and `?` placeholders, whose values
     /// are `bindings` in order; ordered by order_by (whitelisted too), paged (limit < 0: all). With `total`,
     /// sets *total to how many objects match without paging (in the same pass).
@@ -128,8 +137,9 @@ class ObjectReader {
     std::vector<ViewRow> view_children(std::string_view parent_key, std::int64_t offset, std::int64_t limit);
     /// The items of a view container (ViewRow::id): in the view's order (paged by position) when order_by is
     /// kDefaultOrder, else by order_by (whitelisted columns).
-    std::vector<ObjectRow> view_items(std::int64_t view, const std::string& order_by, std::int64_t offset,
-                                      std::int64_t limit);
+    /// Row by row (RowVisitor); returns how many rows there were.
+    std::int64_t view_items(std::int64_t view, const std::string& order_by, std::int64_t offset,
+                            std::int64_t limit, const RowVisitor& visit);
     /// Whether the object is shown in that view container.
     bool view_holds(std::int64_t view, std::int64_t object_id);
     /// How many shared folders there are (children of the folder tree's top).
@@ -145,6 +155,9 @@ class ObjectReader {
     std::set<std::int64_t> ids_with_art();
 
   private:
+    /// Steps through stmt's rows (kColumns first), reading each into one reused row.
+    static std::int64_t visit_rows(Statement& stmt, const RowVisitor& visit);
+
     Database db_;
     Statement get_;
     Statement root_count_;

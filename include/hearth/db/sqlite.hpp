@@ -58,6 +58,9 @@ class Statement {
     std::string text(int column) const;
     std::optional<std::int64_t> opt_int64(int column) const;
     std::optional<std::string> opt_text(int column) const;
+    /// text() and opt_text() into an existing string, reusing its buffer (rows read in a loop).
+    void read_text(int column, std::string& into) const;
+    void read_opt_text(int column, std::optional<std::string>& into) const;
 
   private:
     sqlite3* db_ = nullptr;

@@ -67,7 +67,16 @@ struct ActionCall {
 /// Parses a SOAP envelope. Errors: 401 when there is no action element, 720 when the XML is unreadable.
 std::variant<ActionCall, UpnpError> parse_action(std::string_view body);
 
-using OutArgs = std::vector<std::pair<std::string, std::string>>;
+/// An out argument of a response. Its value is text, escaped when the envelope is written; a handler that
+/// already wrote it as XML text (a Browse's DIDL-Lite, escaped as it was built) sets `escaped`.
+struct OutArg {
+    OutArg(std::string arg_name, std::string arg_value, bool is_escaped = false)
+        : name(std::move(arg_name)), value(std::move(arg_value)), escaped(is_escaped) {}
+    std::string name;
+    std::string value;
+    bool escaped;
+};
+using OutArgs = std::vector<OutArg>;
 
 /// What a handler may know about the request besides its arguments.
 struct RequestContext {
@@ -80,7 +89,7 @@ struct RequestContext {
     std::int64_t device_id = -1;
 };
 
-/// The response envelope; argument values are XML-escaped here.
+/// The response envelope; argument values are XML-escaped here (unless OutArg::escaped).
 std::string response_envelope(std::string_view service_type, std::string_view action, const OutArgs& args);
 std::string fault_envelope(const UpnpError& error);
 

@@ -11,6 +11,10 @@ namespace hearth {
 /// Escapes &, <, >, " and ' for XML text and attribute values; drops characters XML 1.0 forbids.
 std::string xml_escape(std::string_view text);
 void append_xml_escaped(std::string& out, std::string_view text);
+/// What append_xml_escaped(text) appends, escaped once more ("&" -> "&amp;amp;", "<" -> "&amp;lt;"...):
+/// a value of an XML document that is itself carried as the text of an outer element (a DIDL-Lite value
+/// inside a SOAP <Result>), written in one pass.
+void append_xml_escaped_twice(std::string& out, std::string_view text);
 
 /// Escapes a string for a JSON string literal (without the quotes).
 std::string json_escape(std::string_view text);

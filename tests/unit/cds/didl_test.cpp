@@ -1,4 +1,5 @@
 #include "hearth/cds/didl.hpp"
+#include "hearth/util/strings.hpp"
 
 #include <gtest/gtest.h>
 #include <optional>
@@ -358,6 +359,20 @@ TEST(DidlWriter, VideoRes) {
     EXPECT_STREQ(res.child_value(), "http://192.168.1.2:8300/media/20.mkv");
 }
 
+TEST(DidlWriter, DateFromMtimeIsTheUtcDay) {
+    for (const auto& [mtime, date] :
+         std::vector<std::pair<std::int64_t, std::string>>{{0, "1970-01-01"},
+                                                           {951782400, "2000-02-29"}, // a leap day, 00:00:00
+                                                           {951868799, "2000-02-29"}, // 23:59:59
+                                                           {-1, "1969-12-31"},        // before the epoch
+                                                           {4102444800, "2100-01-01"}}) { // past 2038
+        auto p = photo();
+        p.mtime = mtime;
+        auto didl = write(Filter("*"), {p});
+        EXPECT_EQ(std::string(didl->root().child("item").child_value("dc:date")), date) << mtime;
+    }
+}
+
 TEST(DidlWriter, VideoDateTagWinsOverMtime) {
     auto v = video();
     v.date = "2001";
@@ -582,6 +597,52 @@ TEST(DidlWriter, APhotoWithinTheLimitOffersTheOriginal) {
 
 namespace hearth::cds {
 namespace {
+
+// A Browse writes the document already escaped for the SOAP <Result>: the same bytes as escaping the
+// document, for every kind of object and value (markup characters, forbidden controls, U+FFFE in values).
+TEST(DidlWriter, SoapTextFormIsTheDocumentEscaped) {
+    auto track = music_track();
+    track.title = "Tom & Jerry <live> \"quoted\" 'single' \x01\xEF\xBF\xBE&amp;";
+    track.album = "R&B <best>";
+    track.bookmark = 95;
+    auto folder = container();
+    folder.title = "A<B>&C \xC3\xA9t\xC3\xA9";
+    auto film = video();
+    film.subtitles = {{3, 20, "/m/film.srt", "srt", std::nullopt}};
+    auto picture = photo();
+    picture.art = "embedded";
+    db::ViewRow album{4,
+                      "music/album/4",
+                      "music/album",
+                      "Best & <Worst>",
+                      "object.container.album.musicAlbum",
+                      "Artist's",
+                      3,
+                      true,
+                      12};
+    renderers::Profile scaling = renderers::builtin_profiles().back();
+    scaling.max_image_width = scaling.max_image_height = 640;
+    scaling.max_title_length = 6;
+    const Filter all("*");
+    const Filter some("dc:title,res@size,upnp:album");
+    for (const auto* filter : {&all, &some}) {
+        for (const auto* profile : std::initializer_list<const renderers::Profile*>{nullptr, &scaling}) {
+            DidlWriter xml(*filter, kBase, profile);
+            DidlWriter soap(*filter, kBase, profile, DidlWriter::Form::soap_text);
+            for (auto* writer : {&xml, &soap}) {
+                writer->add(folder);
+                writer->add(track);
+                writer->add(film);
+                writer->add(picture);
+                writer->add_view(album);
+                writer->add_in_view(track, album.key);
+            }
+            const auto document = xml.finish();
+            EXPECT_NE(document.find(">Tom &amp; "), std::string::npos) << document;
+            EXPECT_EQ(soap.finish(), xml_escape(document));
+        }
+    }
+}
 
 TEST(DidlSubtitles, SidecarSubtitlesAsResAndSamsungCaptionInfo) {
     db::ObjectRow video;

@@ -238,6 +238,17 @@ TEST(SoapEnvelopes, ResponseNamesActionAndServiceAndEscapesValues) {
     EXPECT_EQ(xml.find("<DIDL-Lite>"), std::string::npos) << "the Result must be escaped, not embedded";
 }
 
+TEST(SoapEnvelopes, EscapedValueIsWrittenAsItIs) {
+    auto xml = response_envelope(kCds, "Browse",
+                                 {{"Result", "&lt;DIDL-Lite&gt;Tom &amp;amp; Jerry&lt;/DIDL-Lite&gt;", true},
+                                  {"NumberReturned", "1&2"}});
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+    auto response = doc.child("s:Envelope").child("s:Body").child("u:BrowseResponse");
+    EXPECT_STREQ(response.child_value("Result"), "<DIDL-Lite>Tom &amp; Jerry</DIDL-Lite>");
+    EXPECT_STREQ(response.child_value("NumberReturned"), "1&2");
+}
+
 ActionTable browse_table() {
     ActionTable table;
     table.add("Browse", [](const ActionCall& call, const RequestContext& context) -> OutArgs {

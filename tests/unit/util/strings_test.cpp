@@ -25,6 +25,10 @@ TEST_P(XmlEscape, Escapes) {
     std::string appended = "prefix:";
     append_xml_escaped(appended, GetParam().in);
     EXPECT_EQ(appended, "prefix:" + GetParam().out);
+    // Escaped twice in one pass: what escaping the escaped text again gives.
+    std::string twice = "prefix:";
+    append_xml_escaped_twice(twice, GetParam().in);
+    EXPECT_EQ(twice, "prefix:" + xml_escape(GetParam().out));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -41,6 +45,15 @@ INSTANTIATE_TEST_SUITE_P(
                                  "abc"},
                       EscapeCase{"\xEF\xBF\xBD\xEF\xBF\xBC", "\xEF\xBF\xBD\xEF\xBF\xBC"},
                       EscapeCase{"\xEF\xBF", "\xEF\xBF"}, EscapeCase{"\xEF<\xEF\xBF\xBE>", "\xEF&lt;&gt;"},
+                      // Not UTF-8: dropping a byte must not join its neighbours into U+FFFE or U+FFFF (the
+                      // result escaped again would lose them: escaping twice in one pass would differ).
+                      EscapeCase{"a\xEF\xBF\x16\xBE"
+                                 "b",
+                                 "ab"},
+                      EscapeCase{"\xEF\xEF\xBF\xBE\xBF\xBF"
+                                 "c",
+                                 "c"},
+                      EscapeCase{"\xEF\x01\xBF&\xBE", "\xEF\xBF&amp;\xBE"},
                       EscapeCase{std::string(300, 'a') + "&" + std::string(300, 'b'),
                                  std::string(300, 'a') + "&amp;" + std::string(300, 'b')},
                       EscapeCase{"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x8E\xB5",
