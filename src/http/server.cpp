@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstring>
+#include <fcntl.h>
 #include <linux/tcp.h>
 #include <map>
 #include <microhttpd.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace hearth::http {
 
@@ -80,30 +82,43 @@ class ShrinkWatch {
         }
         wake_.notify_all();
         if (thread_.joinable()) thread_.join();
+        std::lock_guard lock(mutex_);
+        for (const auto& [key, w] : watched_)
+            ::close(w.file);
+        watched_.clear();
     }
 
     /// Watches `file` until forget(key). The socket stays open at least until then (libmicrohttpd closes
-    /// it only after its completion callback, which calls forget).
+    /// it only after its completion callback, which calls forget). The file is watched through a duplicate
+    /// of its descriptor: libmicrohttpd may close the response's own before that callback, and the number
+    /// could then name another connection's file.
     void watch(const void* key, int socket, int file, const FileBody& body) {
+        const int own = ::fcntl(file, F_DUPFD_CLOEXEC, 0);
+        if (own < 0) return; // out of descriptors: this one response goes unwatched
         {
             std::lock_guard lock(mutex_);
+            if (auto old = watched_.find(key); old != watched_.end()) ::close(old->second.file);
             watched_.insert_or_assign(
-                key, Watched{socket, file, body.offset + body.length, body.length, body.label});
+                key, Watched{socket, own, body.offset + body.length, body.length, body.label, ++serial_});
         }
         wake_.notify_all();
     }
     void forget(const void* key) {
         std::lock_guard lock(mutex_);
-        watched_.erase(key);
+        if (auto it = watched_.find(key); it != watched_.end()) {
+            ::close(it->second.file);
+            watched_.erase(it);
+        }
     }
 
   private:
     struct Watched {
         int socket;
-        int file;
+        int file;             ///< ours (a duplicate), closed when the entry goes
         std::uint64_t end;    ///< the file offset just past the last byte promised
         std::uint64_t length; ///< the bytes promised
         std::string label;
+        std::uint64_t serial; ///< tells a new response at a reused key from the one that was checked
     };
 
     void run() {
@@ -114,19 +129,31 @@ class ShrinkWatch {
                 continue;
             }
             wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
-            for (auto it = watched_.begin(); it != watched_.end();) {
+            // fstat without the lock: on a network mount that stopped answering it can block, and every
+            // request's completion (forget) and every new file response (watch) takes this lock. The
+            // duplicates stay open meanwhile: an entry forgotten now is closed by the next pass.
+            std::vector<std::pair<const void*, Watched>> now(watched_.begin(), watched_.end());
+            for (auto& [key, w] : now)
+                w.file = ::fcntl(w.file, F_DUPFD_CLOEXEC, 0);
+            lock.unlock();
+            std::vector<std::pair<const void*, std::uint64_t>> shrunk; // key, serial
+            for (const auto& [key, w] : now) {
                 struct stat st {};
+                if (w.file >= 0 && ::fstat(w.file, &st) == 0 &&
+                    static_cast<std::uint64_t>(st.st_size) < w.end)
+                    shrunk.emplace_back(key, w.serial);
+                if (w.file >= 0) ::close(w.file);
+            }
+            lock.lock();
+            for (const auto& [key, serial] : shrunk) {
+                auto it = watched_.find(key);
+                if (it == watched_.end() || it->second.serial != serial) continue; // ended meanwhile
                 const auto& w = it->second;
-                if (::fstat(w.file, &st) != 0 || static_cast<std::uint64_t>(st.st_size) >= w.end) {
-                    ++it;
-                    continue;
-                }
-                const auto size = static_cast<std::uint64_t>(st.st_size);
-                const auto start = w.end - w.length;
-                log::warning("stopped sending ", w.label, " after at most ", size > start ? size - start : 0,
-                             " of ", w.length, " bytes: the file became shorter while it was sent");
+                log::warning("stopped sending ", w.label, ": the file became shorter than the ", w.length,
+                             " bytes promised while it was sent");
                 ::shutdown(w.socket, SHUT_RDWR);
-                it = watched_.erase(it);
+                ::close(w.file);
+                watched_.erase(it);
             }
         }
     }
@@ -134,6 +161,7 @@ class ShrinkWatch {
     std::mutex mutex_;
     std::condition_variable wake_;
     std::map<const void*, Watched> watched_;
+    std::uint64_t serial_ = 0;
     bool stopping_ = false;
     std::thread thread_;
 };
