@@ -244,9 +244,12 @@ void App::scanned(const library::ScanSummary& summary, bool full) {
     }
     note_index_space(summary.out_of_space, config_.db_path);
     // A pass that changed nothing a renderer sees (a restart on an unchanged library, most of the time)
-    // leaves the evented state as it was: no need to read the whole index again for it.
+    // leaves the evented state as it was: no need to read the whole index again for it. Some changes bump
+    // SystemUpdateID without a folder's children changing (a cover added beside unchanged music, views
+    // rebuilt): subscribers hear of those too.
     const bool changed = !summary.changed_containers.empty();
-    if (changed) {
+    if (changed || summary.system_update_id != evented_update_id_) {
+        evented_update_id_ = summary.system_update_id;
         std::vector<std::pair<std::string, std::int64_t>> containers;
         // The folder tree's top is "folders" to renderers (the root "0" lists the views).
         for (auto id : summary.changed_containers)

@@ -94,7 +94,8 @@ class App {
     const std::vector<net::Interface> interfaces_;
     const Reparse reparse_;
     bool scan_requested_ = false;
-    bool index_full_ = false; ///< the last pass ran out of disk space (live loop thread only)
+    std::int64_t evented_update_id_ = -1; ///< the SystemUpdateID GENA was last told of (scanned() only)
+    bool index_full_ = false;             ///< the last pass ran out of disk space (live loop thread only)
     std::unique_ptr<State> state_;
 };
 
