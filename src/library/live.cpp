@@ -6,9 +6,12 @@
 #include "hearth/util/log.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <poll.h>
 #include <set>
@@ -48,11 +51,21 @@ std::string unescape_mount_path(std::string_view text) {
 
 // The calling thread only (Linux: nice and I/O priority are per thread; threads it starts inherit them).
 // Best effort: a failure leaves the priority as it was.
+// Best effort at its lowest level rather than the idle class: the pass holds the index's write lock, and
+// under a disk kept busy by streams the idle class could starve it, and with it every index write.
 void lower_own_priority() {
     const auto tid = static_cast<id_t>(::gettid());
-    (void)::setpriority(PRIO_PROCESS, tid, 19);
-    constexpr int kWhoProcess = 1, kClassIdle = 3, kClassShift = 13; // linux/ioprio.h
-    (void)::syscall(SYS_ioprio_set, kWhoProcess, static_cast<int>(tid), kClassIdle << kClassShift);
+    const bool niced = ::setpriority(PRIO_PROCESS, tid, 19) == 0;
+    constexpr int kWhoProcess = 1, kClassBestEffort = 2, kLowest = 7, kClassShift = 13; // linux/ioprio.h
+    const bool io = ::syscall(SYS_ioprio_set, kWhoProcess, static_cast<int>(tid),
+                              (kClassBestEffort << kClassShift) | kLowest) == 0;
+    static std::once_flag said;
+    if (!niced || !io) {
+        std::call_once(said, [] {
+            log::info("verification pass: could not lower its priority (", std::strerror(errno),
+                      "); it runs at normal priority");
+        });
+    }
 }
 
 } // namespace
@@ -161,7 +174,7 @@ class LiveLibrary::Loop {
             [&](Scanner& scanner) {
                 auto summary =
                     scanner.run_start(owner_.stop_, &owner_.progress_,
-                                      [this](const fs::path& dir) { watcher_->watch_folder(dir); });
+                                      [this](const fs::path& dir) { watcher_->watch_folder(dir, roots_); });
                 if (summary.folders_not_read > 0) verify_at_ = Clock::now() + owner_.options_.verify_delay;
                 return summary;
             },

@@ -1,5 +1,6 @@
 #include "hearth/library/watcher.hpp"
 
+#include "hearth/media/thumbnail_cache.hpp"
 #include "hearth/util/log.hpp"
 
 #include <cerrno>
@@ -60,16 +61,16 @@ bool Watcher::add(const fs::path& dir, bool rename, int* error) {
     return true;
 }
 
-bool Watcher::watch_folder(const fs::path& dir) {
+bool Watcher::watch_folder(const fs::path& dir, const std::vector<fs::path>& roots) {
     int error = 0;
     if (!add(dir, false, &error)) return false;
     struct stat st {};
     if (error == ENOTDIR && ::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
         // A link is not watched through (IN_DONT_FOLLOW), as watch_tree() has it: the folder it leads to
-        // is, under its own path.
+        // is, under its own path, if the scanner would follow it (media/paths: inside a media folder).
         std::error_code ec;
         auto target = fs::canonical(dir, ec);
-        return ec || watch_tree(target);
+        return ec || !media::is_inside_any(target, roots) || watch_tree(target);
     }
     return true;
 }

@@ -43,9 +43,10 @@ class Watcher {
     /// stopped it; what could be watched still is.
     bool watch_tree(const std::filesystem::path& dir);
     /// Watches dir alone (its subfolders are not looked for: the caller knows them). A folder watched
-    /// already keeps the path it was first watched under. A link to a folder: the folder it leads to and
-    /// those under it are watched as watch_tree() would. False when a limit stopped it.
-    bool watch_folder(const std::filesystem::path& dir);
+    /// already keeps the path it was first watched under. A link to a folder inside `roots`: the folder it
+    /// leads to and those under it are watched as watch_tree() would; a link that leads elsewhere now (it
+    /// was changed while Hearth was stopped) is not followed. False when a limit stopped it.
+    bool watch_folder(const std::filesystem::path& dir, const std::vector<std::filesystem::path>& roots);
     /// Drops the watches on dir and under it (a folder moved away).
     void forget_tree(const std::filesystem::path& dir);
     /// The events waiting now (does not block).

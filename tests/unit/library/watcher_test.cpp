@@ -30,8 +30,8 @@ TEST(Watcher, AFolderHandedOverIsWatchedAloneAndAGoneOneIsNoFailure) {
     fs::create_directories(media / "A" / "B");
     Watcher w(100);
     ASSERT_TRUE(w.ok());
-    EXPECT_TRUE(w.watch_folder(media / "A"));
-    EXPECT_TRUE(w.watch_folder(media / "gone")); // indexed, deleted while Hearth was stopped
+    EXPECT_TRUE(w.watch_folder(media / "A", {media.path()}));
+    EXPECT_TRUE(w.watch_folder(media / "gone", {media.path()})); // indexed, deleted while Hearth was stopped
     EXPECT_EQ(w.watches(), 1u);
     EXPECT_TRUE(w.complete());
     std::ofstream(media / "A" / "x.wav") << "x";
@@ -48,12 +48,25 @@ TEST(Watcher, ALinkedFolderIsWatchedUnderItsOwnPath) {
     fs::create_directories(media / "Real" / "Sub");
     fs::create_directory_symlink(media / "Real", media / "Link");
     Watcher w(100);
-    EXPECT_TRUE(w.watch_folder(media / "Link"));
-    EXPECT_TRUE(w.watch_folder(media / "Link" / "Sub"));
+    EXPECT_TRUE(w.watch_folder(media / "Link", {media.path()}));
+    EXPECT_TRUE(w.watch_folder(media / "Link" / "Sub", {media.path()}));
     EXPECT_EQ(w.watches(), 2u); // Real and Real/Sub
     std::ofstream(media / "Real" / "Sub" / "z.wav") << "z";
     auto events = events_within(w, std::chrono::milliseconds(500));
     EXPECT_TRUE(has_event(events, media / "Real" / "Sub", "z.wav"));
+}
+
+// An indexed link changed while Hearth was stopped to lead out of the media folders (to / or a home) is not
+// followed: the scanner will drop it, and listing and watching all that would spend the user's watches.
+TEST(Watcher, ALinkLeadingOutOfTheMediaFoldersIsNotFollowed) {
+    test::TempDir media, elsewhere;
+    fs::create_directories(elsewhere / "Big" / "Tree");
+    fs::create_directory_symlink(elsewhere / "Big", media / "Link");
+    Watcher w(100);
+    EXPECT_TRUE(w.watch_folder(media / "Link", {media.path()}));
+    EXPECT_EQ(w.watches(), 0u);
+    EXPECT_TRUE(w.watch_folder(media / "Link", {media.path(), elsewhere / "Big"})); // a media folder itself
+    EXPECT_EQ(w.watches(), 2u);
 }
 
 TEST(Watcher, FolderHandedOverPastTheLimitMakesItIncomplete) {
@@ -61,8 +74,8 @@ TEST(Watcher, FolderHandedOverPastTheLimitMakesItIncomplete) {
     fs::create_directories(media / "A");
     fs::create_directories(media / "B");
     Watcher w(1);
-    EXPECT_TRUE(w.watch_folder(media / "A"));
-    EXPECT_FALSE(w.watch_folder(media / "B"));
+    EXPECT_TRUE(w.watch_folder(media / "A", {media.path()}));
+    EXPECT_FALSE(w.watch_folder(media / "B", {media.path()}));
     EXPECT_FALSE(w.complete());
 }
 

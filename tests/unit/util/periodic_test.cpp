@@ -41,7 +41,8 @@ TEST(Periodic, StopWakesTheThreadWithoutWaitingForTheInterval) {
     std::atomic<int> ticks{0};
     Periodic p;
     p.start(std::chrono::hours(1), [&] { ++ticks; });
-    // With an hour's interval, a stop() that waited for it would hang the test (ctest's timeout fails it).
+    std::this_thread::sleep_for(50ms); // let the thread get into its wait
+    // With an hour's interval, a stop() that did not wake it would hang the test (ctest's timeout fails it).
     p.stop();
     EXPECT_EQ(ticks.load(), 0);
 }
