@@ -1,9 +1,9 @@
 #pragma once
 // App's internals, shared by app.cpp (lifecycle, reload) and routes.cpp (HTTP requests). Not a public header.
 //
-// Threads: the main thread builds State and replaces `live` on SIGHUP; HTTP pool threads, the SSDP thread
-// and the eventing thread read `live` (an atomic shared_ptr, so a request sees one consistent version);
-// everything else in State is either immutable after start or synchronises itself.
+// Threads: the main thread builds State and replaces `live` on SIGHUP; HTTP connection threads, the SSDP
+// thread and the eventing thread read `live` (a shared_ptr taken under a mutex, so a request sees one
+// consistent version); everything else in State is either immutable after start or synchronises itself.
 #include "hearth/app/app.hpp"
 #include "hearth/cds/content_directory.hpp"
 #include "hearth/cms/connection_manager.hpp"

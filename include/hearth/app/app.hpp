@@ -1,6 +1,7 @@
 #pragma once
 // The composition root: owns every subsystem, starts them in dependency order and stops them in reverse.
-// Threads: run() on the main thread; HTTP pool threads call handle(); the scanner and SSDP have their own.
+// Threads: run() on the main thread; HTTP connection threads call handle(); the scanner and SSDP have
+// their own.
 #include "hearth/config/config.hpp"
 #include "hearth/db/objects.hpp"
 #include "hearth/http/media.hpp"
@@ -58,7 +59,7 @@ class App {
         std::int64_t device_id = -1; ///< in the devices registry; -1 for the host itself
     };
     http::Response handle_control(const http::Request& request, const Live& live, const Visitor& visitor);
-    /// The boundary per request: Host check, device record, blocked/pending devices. Pool threads.
+    /// The boundary per request: Host check, device record, blocked/pending devices. Connection threads.
     std::optional<http::Response> refuse_device(const http::Request& request, const Live& live,
                                                 Visitor& visitor);
     http::Response device_action(const http::Request& request, const Visitor& visitor);
@@ -67,7 +68,7 @@ class App {
     status::Snapshot snapshot(const Live& live, bool can_manage);
     http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id,
                                    std::int64_t device_id);
-    /// Turns where a device's stream of an item ended into its resume bookmark. Pool threads.
+    /// Turns where a device's stream of an item ended into its resume bookmark. Connection threads.
     http::PlaybackReport playback_report(std::int64_t device_id);
     http::Response serve_scaled_image(const http::Request& request, const Live& live, std::int64_t id);
     const renderers::Profile& renderer_of(const http::Request& request, const Live& live) const;
@@ -85,7 +86,7 @@ class App {
     void remove_stale_thumbnails();
     /// Logs when the disk holding the index fills up or has space again; on the live loop's thread.
     void note_index_space(bool full, const std::filesystem::path& db_path);
-    /// Stream limits for an audio/video GET. Pool threads.
+    /// Stream limits for an audio/video GET. Connection threads.
     std::variant<std::shared_ptr<void>, http::Response>
     admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how,
                  std::shared_ptr<std::atomic<double>> position);

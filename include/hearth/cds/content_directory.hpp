@@ -1,5 +1,5 @@
 #pragma once
-// ContentDirectory:1 actions over the index. Handlers run on HTTP pool threads; each borrows a reader.
+// ContentDirectory:1 actions over the index. Handlers run on HTTP connection threads; each borrows a reader.
 #include "hearth/db/objects.hpp"
 #include "hearth/upnp/soap.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 // X_MS_MediaReceiverRegistrar:1, which Xbox 360 and Windows Media Player ask before they browse. Hearth has
 // no registration of its own (the household boundary and device approval decide who sees what), so every
-// device that reaches it is authorised and validated. Handlers run on HTTP pool threads; no state.
+// device that reaches it is authorised and validated. Handlers run on HTTP connection threads; no state.
 #include "hearth/upnp/soap.hpp"
 
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // The devices that use Hearth: remembered in the database, approved or blocked by the owner.
 // Store is one database connection (one thread at a time; the CLI uses it directly).
-// Registry is shared by the HTTP pool threads (any thread) and runs one thread of its own that writes
+// Registry is shared by the HTTP connection threads (any thread) and runs one thread of its own that writes
 // last-seen times and re-reads statuses, so that `hearth devices approve` works while the server runs.
 #include "hearth/db/sqlite.hpp"
 #include "hearth/util/periodic.hpp"

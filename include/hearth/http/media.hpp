@@ -1,6 +1,6 @@
 #pragma once
 // GET/HEAD /media/<object-id>[.<ext>]: a file from the index by its object id, never by path.
-// Runs on HTTP pool threads.
+// Runs on HTTP connection threads.
 #include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
 #include "hearth/resume/bookmarks.hpp"

@@ -4,9 +4,10 @@
 // file, and the item's old files are removed when the new ones are written; files of items that lost their
 // art or left the index go in remove_except(), after each scan.
 //
-// Threads: get() from any HTTP pool thread. It makes thumbnails on the calling thread, at most
-// `parallel` at once; a request that finds them all busy waits at most `max_wait`, and only `waiting` may
-// wait at all, so that the other pool threads keep answering Browse and streams (the caller answers 503).
+// Threads: get() from any HTTP connection thread. It makes thumbnails on the calling thread (which holds
+// up only that connection), at most `parallel` at once, so that a first browse of many videos does not take
+// every core from Browse and streams; a request that finds them all busy waits at most `max_wait`, and only
+// `waiting` may wait at all (the caller answers 503).
 #include "hearth/media/art.hpp"
 
 #include <chrono>

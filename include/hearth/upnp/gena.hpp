@@ -85,7 +85,7 @@ class Eventing {
     void start();
     void stop();
 
-    /// SUBSCRIBE or UNSUBSCRIBE on an event path. HTTP pool threads.
+    /// SUBSCRIBE or UNSUBSCRIBE on an event path. HTTP connection threads.
     http::Response handle(const http::Request& request);
 
     /// Asks the thread to compare each service's state with what each subscriber was last sent and event
