@@ -50,9 +50,9 @@ std::string unescape_mount_path(std::string_view text) {
 }
 
 // The calling thread only (Linux: nice and I/O priority are per thread; threads it starts inherit them).
-// Best effort: a failure leaves the priority as it was.
-// Best effort at its lowest level rather than the idle class: the pass holds the index's write lock, and
-// under a disk kept busy by streams the idle class could starve it, and with it every index write.
+// A failure leaves the priority as it was (said once). The I/O class is best effort at its lowest level
+// rather than idle: the pass holds the index's write lock, and under a disk kept busy by streams the idle
+// class could starve it, and with it every index write.
 void lower_own_priority() {
     const auto tid = static_cast<id_t>(::gettid());
     const bool niced = ::setpriority(PRIO_PROCESS, tid, 19) == 0;
