@@ -50,7 +50,9 @@ std::string unescape_mount_path(std::string_view text) {
 }
 
 // The calling thread only (Linux: nice and I/O priority are per thread; threads it starts inherit them).
-// A failure leaves the priority as it was (said once). The I/O class is best effort at its lowest level
+// A failure leaves the priority as it was (said once): under the shipped unit, whose system call filter
+// denies @resources to keep the service's exposure low, the pass runs at normal priority (it is a stat per
+// file, and probes only what changed). The I/O class is best effort at its lowest level
 // rather than idle: the pass holds the index's write lock, and under a disk kept busy by streams the idle
 // class could starve it, and with it every index write.
 void lower_own_priority() {
