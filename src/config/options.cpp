@@ -140,6 +140,14 @@ unsigned parse_count(const std::string& option, const std::string& text) {
     return static_cast<unsigned>(*value);
 }
 
+// A number of seconds up to a day: --rescan-interval, --verify-delay.
+unsigned parse_seconds(const std::string& option, const std::string& text) {
+    auto value = parse_uint(text);
+    if (!value || *value > 86400)
+        throw UsageError{option + ": '" + text + "' is not a number of seconds from 0 to 86400"};
+    return static_cast<unsigned>(*value);
+}
+
 log::Level parse_level(const std::string& text) {
     if (text == "error") return log::Level::error;
     if (text == "warning") return log::Level::warning;
@@ -286,20 +294,11 @@ Config build_config(const po::variables_map& vm, const Environment& env) {
     if (vm.count("max-transcodes")) {
         config.max_transcodes = parse_count("--max-transcodes", vm["max-transcodes"].as<std::string>());
     }
-    if (vm.count("rescan-interval")) {
-        const auto& text = vm["rescan-interval"].as<std::string>();
-        auto value = parse_uint(text);
-        if (!value || *value > 86400)
-            throw UsageError{"--rescan-interval: '" + text + "' is not a number of seconds from 0 to 86400"};
-        config.rescan_interval_s = static_cast<unsigned>(*value);
-    }
-    if (vm.count("verify-delay")) {
-        const auto& text = vm["verify-delay"].as<std::string>();
-        auto value = parse_uint(text);
-        if (!value || *value > 86400)
-            throw UsageError{"--verify-delay: '" + text + "' is not a number of seconds from 0 to 86400"};
-        config.verify_delay_s = static_cast<unsigned>(*value);
-    }
+    if (vm.count("rescan-interval"))
+        config.rescan_interval_s =
+            parse_seconds("--rescan-interval", vm["rescan-interval"].as<std::string>());
+    if (vm.count("verify-delay"))
+        config.verify_delay_s = parse_seconds("--verify-delay", vm["verify-delay"].as<std::string>());
     if (auto limit = env.getenv("HEARTH_WATCH_LIMIT")) {
         auto value = parse_uint(*limit);
         if (!value) throw UsageError{"HEARTH_WATCH_LIMIT: '" + *limit + "' is not a number"};

@@ -395,6 +395,16 @@ TEST_F(ParseOptions, RescanIntervalDefaultsToFiveMinutesAndTakesSeconds) {
     expect_usage_error({"--rescan-interval", "100000"}, "--rescan-interval");
 }
 
+TEST_F(ParseOptions, VerifyDelayDefaultsToTenMinutesAndTakesSeconds) {
+    EXPECT_EQ(parse_ok({"--media", mkdir(cwd_ / "m").string()}).verify_delay_s, 600u);
+    EXPECT_EQ(parse_ok({"--media", mkdir(cwd_ / "m").string(), "--verify-delay", "5"}).verify_delay_s, 5u);
+    auto conf =
+        write_file(root_ / "h.conf", "media = " + mkdir(cwd_ / "m").string() + "\nverify-delay = 0\n");
+    EXPECT_EQ(parse_ok({"--config", conf.string()}).verify_delay_s, 0u);
+    expect_usage_error({"--verify-delay", "later"}, "--verify-delay");
+    expect_usage_error({"--verify-delay", "86401"}, "--verify-delay");
+}
+
 TEST_F(ParseOptions, WatchLimitComesFromTheEnvironmentForTests) {
     EXPECT_FALSE(parse_ok({"--media", mkdir(cwd_ / "m").string()}).watch_limit);
     vars_["HEARTH_WATCH_LIMIT"] = "0";
