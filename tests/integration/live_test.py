@@ -7,20 +7,18 @@ Run inside the test namespace:
     netns.sh /usr/bin/python3 live_test.py --hearth build/hearth --workdir DIR
 """
 
-import argparse
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import gena, servers  # noqa: E402
+from e2elib import gena, servers, suite  # noqa: E402
 from e2elib import http as h  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 
 VISIBLE_WITHIN = 5.0  # seconds from the copy to Browse listing it (the issue's bound)
 MODERATION = 2.0  # seconds between two NOTIFYs to one subscriber, at least
@@ -322,30 +320,12 @@ def run_fallback(args, runner, src, workdir):
     runner.run("periodic_rescan_finds_new_file", periodic_rescan_finds_new_file)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    if subprocess.run(["ip", "link", "show", "hlo0"], capture_output=True, check=False).returncode != 0:
-        print("refusing to run: no hlo0 interface; run me through netns.sh", file=sys.stderr)
-        return 2
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    workdir = os.path.abspath(args.workdir)
-    shutil.rmtree(workdir, ignore_errors=True)
-    os.makedirs(workdir)
+def all_checks(args, runner, workdir):
     src = os.path.join(workdir, "src")
     make_sources(src)
-    runner = CheckRunner()
-    try:
-        run_checks(args, runner, src, workdir)
-        run_fallback(args, runner, src, workdir)
-    except Exception as exc:  # noqa: BLE001 - report it
-        runner.fail("harness", f"{type(exc).__name__}: {exc}")
-    finally:
-        servers.cleanup_all()
-    return runner.summary()
+    run_checks(args, runner, src, workdir)
+    run_fallback(args, runner, src, workdir)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(all_checks))

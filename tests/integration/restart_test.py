@@ -9,18 +9,14 @@ Run inside the test namespace:
     netns.sh /usr/bin/python3 restart_test.py --hearth build/hearth --workdir DIR
 """
 
-import argparse
 import os
-import shutil
-import signal
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import servers  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib import servers, suite  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 from live_test import Live, copy_in, ffmpeg  # noqa: E402
 
 VERIFY_DELAY = 12  # seconds from the start pass to the verification pass: short for the test, long enough
@@ -143,27 +139,5 @@ def run_checks(args, runner, workdir):
     expect(code == 0, f"exit status {code}")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    if subprocess.run(["ip", "link", "show", "hlo0"], capture_output=True, check=False).returncode != 0:
-        print("refusing to run: no hlo0 interface; run me through netns.sh", file=sys.stderr)
-        return 2
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    workdir = os.path.abspath(args.workdir)
-    shutil.rmtree(workdir, ignore_errors=True)
-    os.makedirs(workdir)
-    runner = CheckRunner()
-    try:
-        run_checks(args, runner, workdir)
-    except Exception as exc:  # noqa: BLE001 - report it
-        runner.fail("harness", f"{type(exc).__name__}: {exc}")
-    finally:
-        servers.cleanup_all()
-    return runner.summary()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks))
