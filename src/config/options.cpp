@@ -218,7 +218,10 @@ std::vector<fs::path> media_dirs(const po::variables_map& vm, const Environment&
         std::error_code ec;
         if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
             throw UsageError{"--media: '" + text + "' is not a folder"};
-        dir = fs::weakly_canonical(dir, ec);
+        // weakly_canonical gives an empty path on error (a name longer than the file system allows):
+        // then the path as written, made absolute above, stands.
+        if (auto resolved = fs::weakly_canonical(dir, ec); !ec) dir = std::move(resolved);
+        dir = dir.lexically_normal();
         if (std::find(out.begin(), out.end(), dir) == out.end()) out.push_back(dir);
     }
     return out;

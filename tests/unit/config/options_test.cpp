@@ -395,6 +395,15 @@ TEST_F(ParseOptions, RescanIntervalDefaultsToFiveMinutesAndTakesSeconds) {
     expect_usage_error({"--rescan-interval", "100000"}, "--rescan-interval");
 }
 
+// Found by fuzz_config: a name too long for the file system made the folder an empty (relative) path.
+TEST_F(ParseOptions, AMediaFolderNameTooLongForTheFileSystemStaysAbsolute) {
+    const std::string name(300, 'a');
+    auto config = parse_ok({"--media", name});
+    ASSERT_EQ(config.media_dirs.size(), 1u);
+    EXPECT_TRUE(config.media_dirs[0].is_absolute());
+    EXPECT_EQ(config.media_dirs[0].filename(), name);
+}
+
 TEST_F(ParseOptions, VerifyDelayDefaultsToTenMinutesAndTakesSeconds) {
     EXPECT_EQ(parse_ok({"--media", mkdir(cwd_ / "m").string()}).verify_delay_s, 600u);
     EXPECT_EQ(parse_ok({"--media", mkdir(cwd_ / "m").string(), "--verify-delay", "5"}).verify_delay_s, 5u);
