@@ -50,6 +50,8 @@ struct MigratedDatabase : db::Database {
 // The index writer: one connection, batched transactions, prepared statements.
 class IndexWriter {
   public:
+    /// Opens (creating and migrating) the index and begins the pass's first batch, as generation one more
+    /// than the last pass's. Destroyed without finish(), it rolls back the open batch only.
     explicit IndexWriter(const std::filesystem::path& db_path);
 
     std::int64_t generation() const { return generation_; }
