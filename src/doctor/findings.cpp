@@ -1,5 +1,7 @@
 #include "hearth/doctor/findings.hpp"
 
+#include "hearth/library/watch_limit.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
@@ -206,36 +208,12 @@ Finding service_user_finding(const std::filesystem::path& folder, const UserIds&
                 " (or chmod -R o+rX " + name + ")"};
 }
 
-std::uint64_t suggested_watch_limit(std::uint64_t folders) {
-    std::uint64_t limit = 524288;
-    while (limit < folders * 2)
-        limit *= 2;
-    return limit;
-}
-
 Finding watch_limit_finding(std::optional<std::uint64_t> limit, std::uint64_t folders, bool complete) {
-    std::string count = (complete ? "" : "at least ") + counted(folders, "folder", "folders");
-    if (!limit) {
-        return {Verdict::info, "inotify: " + count + " to watch; the limit cannot be read",
-                "cat /proc/sys/fs/inotify/max_user_watches"};
-    }
-    auto fix =
-        "raise it: echo fs.inotify.max_user_watches=" + std::to_string(suggested_watch_limit(folders)) +
-        " > /etc/sysctl.d/90-hearth.conf && sysctl --system";
-    auto limit_text = std::to_string(*limit);
-    if (folders > *limit) {
-        return {Verdict::warn,
-                "inotify: " + count + " to watch but the limit is " + limit_text +
-                    ": changes in the rest are seen only by rescans",
-                fix};
-    }
-    if (folders * 10 > *limit * 9) {
-        return {Verdict::warn,
-                "inotify: " + count + " to watch, close to the limit of " + limit_text +
-                    " that all programs of the user share",
-                fix};
-    }
-    return {Verdict::ok, "inotify: " + count + " to watch, the limit is " + limit_text, ""};
+    auto advice = library::watch_limit_advice(limit, folders, complete);
+    const Verdict verdict = advice.room == library::WatchLimitAdvice::enough    ? Verdict::ok
+                            : advice.room == library::WatchLimitAdvice::unknown ? Verdict::info
+                                                                                : Verdict::warn;
+    return {verdict, std::move(advice.text), std::move(advice.hint)};
 }
 
 const std::vector<Need>& transcoding_needs() {

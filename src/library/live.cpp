@@ -1,7 +1,7 @@
 #include "hearth/library/live.hpp"
 
-#include "hearth/doctor/findings.hpp"
 #include "hearth/library/settle.hpp"
+#include "hearth/library/watch_limit.hpp"
 #include "hearth/library/watcher.hpp"
 #include "hearth/util/log.hpp"
 
@@ -148,13 +148,13 @@ class LiveLibrary::Loop {
             if (watcher_->ok()) log::info("watching ", watcher_->watches(), " folders for changes");
             return;
         }
-        auto finding = doctor::watch_limit_finding(watcher_->watches(), watcher_->watches() + 1, false);
+        auto advice = watch_limit_advice(watcher_->watches(), watcher_->watches() + 1, false);
         const auto every = owner_.options_.rescan_interval.count();
         log::warning("inotify: only ", watcher_->watches(),
                      " folders could be watched (the limit is reached); changes elsewhere are found by a "
                      "rescan every ",
                      every, " s", every == 0 ? " (disabled: rescan-interval = 0)" : "",
-                     "; to watch them all, ", finding.hint);
+                     "; to watch them all, ", advice.hint);
     }
 
     void full_scan() {

@@ -57,66 +57,6 @@ std::string group_name(std::string_view name) {
 
 namespace {
 
-constexpr std::string_view kUnknownArtist = "Unknown artist";
-constexpr std::string_view kUnknownAlbum = "Unknown album";
-
-bool present(const std::optional<std::string>& tag) {
-    return tag && !group_name(*tag).empty();
-}
-
-using Compilations = std::set<std::pair<std::int64_t, std::string>>;
-
-// (folder, album name) of the tracks without album_artist whose artists differ: compilations.
-Compilations compilations(const std::vector<TrackTags>& tracks) {
-    std::map<std::pair<std::int64_t, std::string>, std::string> first_artist;
-    Compilations out;
-    for (const auto& t : tracks) {
-        if (present(t.album_artist) || !present(t.album)) continue;
-        std::pair<std::int64_t, std::string> where{t.folder, group_name(*t.album)};
-        auto artist = t.artist ? group_name(*t.artist) : std::string();
-        auto [it, inserted] = first_artist.emplace(where, artist);
-        if (!inserted && it->second != artist) out.insert(where);
-    }
-    return out;
-}
-
-TrackGroups group_track(const TrackTags& t, const Compilations& various) {
-    TrackGroups g;
-    const std::string album = present(t.album) ? std::string(*t.album) : std::string(kUnknownAlbum);
-    const bool compilation =
-        !present(t.album_artist) && present(t.album) && various.contains({t.folder, group_name(album)});
-    if (compilation) {
-        g.artist_title = kVariousArtists;
-        // The folder keeps two unrelated compilations that share a name ("Greatest Hits") apart.
-        g.album_key = "folder:" + std::to_string(t.folder) + "\x1f" + group_name(album);
-    } else {
-        g.artist_title = present(t.album_artist) ? *t.album_artist
-                         : present(t.artist)     ? *t.artist
-                                                 : std::string(kUnknownArtist);
-        g.album_key = group_name(g.artist_title) + "\x1f" + group_name(album);
-    }
-    g.artist_key = group_name(g.artist_title);
-    g.album_title = album;
-    if (present(t.genre)) {
-        g.genre_key = group_name(*t.genre);
-        g.genre_title = *t.genre;
-    }
-    return g;
-}
-
-} // namespace
-
-std::vector<TrackGroups> group_tracks(const std::vector<TrackTags>& tracks) {
-    const auto various = compilations(tracks);
-    std::vector<TrackGroups> out;
-    out.reserve(tracks.size());
-    for (const auto& t : tracks)
-        out.push_back(group_track(t, various));
-    return out;
-}
-
-namespace {
-
 bool digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -480,16 +420,7 @@ void rebuild_views(db::Database& db) {
 
 namespace {
 
-struct Album {
-    std::string key, title, artist;
-    std::int64_t artist_id = 0;
-    Items tracks;
-};
-
-struct Named {
-    std::string key, title;
-    std::set<std::int64_t> albums;
-};
+using Albums = std::map<std::int64_t, MusicGroups::Album>;
 
 // Disc, then track number, then title: the order the album plays in.
 void sort_album(Items& tracks) {
@@ -500,8 +431,17 @@ void sort_album(Items& tracks) {
     });
 }
 
-void add_album(Layout& layout, const std::string& parent, const std::string& key, const Album& album,
-               Items tracks) {
+// The tracks at these indices into the items grouped.
+Items pick(const Items& items, const std::vector<std::size_t>& which) {
+    Items out;
+    out.reserve(which.size());
+    for (auto i : which)
+        out.push_back(items[i]);
+    return out;
+}
+
+void add_album(Layout& layout, const std::string& parent, const std::string& key,
+               const MusicGroups::Album& album, Items tracks) {
     sort_album(tracks);
     auto& node = layout.items(parent, key, album.title, "object.container.album.musicAlbum");
     node.artist = album.artist;
@@ -510,8 +450,6 @@ void add_album(Layout& layout, const std::string& parent, const std::string& key
     auto with_art = std::find_if(tracks.begin(), tracks.end(), [](const Item* t) { return t->has_art; });
     if (with_art != tracks.end()) node.art_object = (*with_art)->id;
 }
-
-using Albums = std::map<std::int64_t, Album>;
 
 // Some of the albums (an artist's, a genre's) in title order.
 std::vector<Albums::const_iterator> sorted_albums(const Albums& albums, const std::set<std::int64_t>& which) {
@@ -524,33 +462,10 @@ std::vector<Albums::const_iterator> sorted_albums(const Albums& albums, const st
     return out;
 }
 
-void build_music(Layout& layout, const Items& items, std::vector<TrackTags> tags) {
-    if (items.empty()) return;
-    const auto various = compilations(tags);
-    Albums albums;
-    std::map<std::int64_t, Named> artists, genres;
-    std::map<std::pair<std::int64_t, std::int64_t>, Items> genre_tracks; // (genre, album) → tracks
-    std::map<std::int64_t, std::map<std::int64_t, std::set<std::int64_t>>>
-        ge_artists; // genre → artist → albums
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        const auto g = group_track(tags[i], various);
-        const auto artist = layout.group("artist", g.artist_key);
-        const auto album = layout.group("album", g.album_key);
-        auto& a = albums[album];
-        if (a.tracks.empty()) a = {natural_key(g.album_title), g.album_title, g.artist_title, artist, {}};
-        a.tracks.push_back(items[i]);
-        auto& ar = artists[artist];
-        if (ar.title.empty()) ar = {natural_key(g.artist_title), g.artist_title, {}};
-        ar.albums.insert(album);
-        if (!g.genre_key) continue;
-        const auto genre = layout.group("genre", *g.genre_key);
-        auto& ge = genres[genre];
-        if (ge.title.empty()) ge = {natural_key(*g.genre_title), *g.genre_title, {}};
-        ge.albums.insert(album);
-        ge_artists[genre][artist].insert(album);
-        genre_tracks[{genre, album}].push_back(items[i]);
-    }
-    std::vector<TrackTags>().swap(tags); // grouped: the containers below do not need them
+// The Music view of the groups (group_music): artists, albums, genres (by artist and all their albums), all
+// tracks and the recently added. `items` are the tracks grouped, in the same order.
+void lay_out_music(Layout& layout, const Items& items, MusicGroups& groups) {
+    auto& [albums, artists, genres, ge_artists, genre_tracks] = groups;
     layout.add("0", "music", "Music");
     layout.add("music", "music/artists", "Artists");
     for (const auto& ar : by_title(artists)) {
@@ -558,12 +473,12 @@ void build_music(Layout& layout, const Items& items, std::vector<TrackTags> tags
         layout.add("music/artists", key, ar->second.title, "object.container.person.musicArtist");
         for (const auto& al : sorted_albums(albums, ar->second.albums))
             add_album(layout, key, key + "/album/" + std::to_string(al->first), al->second,
-                      al->second.tracks);
+                      pick(items, al->second.tracks));
     }
     layout.add("music", "music/albums", "Albums");
     for (const auto& al : by_title(albums))
         add_album(layout, "music/albums", "music/album/" + std::to_string(al->first), al->second,
-                  al->second.tracks);
+                  pick(items, al->second.tracks));
     layout.add("music", "music/genres", "Genres");
     for (const auto& ge : by_title(genres)) {
         const auto key = "music/genre/" + std::to_string(ge->first);
@@ -571,7 +486,7 @@ void build_music(Layout& layout, const Items& items, std::vector<TrackTags> tags
         // A genre by artist (each with its albums of that genre), and all its albums.
         const auto genre_artists = key + "/artists";
         layout.add(key, genre_artists, "Artists");
-        std::map<std::int64_t, Named> in_genre;
+        std::map<std::int64_t, MusicGroups::Named> in_genre;
         for (const auto& [artist, its_albums] : ge_artists[ge->first])
             in_genre[artist] = {artists[artist].key, artists[artist].title, its_albums};
         for (const auto& ar : by_title(in_genre)) {
@@ -579,19 +494,27 @@ void build_music(Layout& layout, const Items& items, std::vector<TrackTags> tags
             layout.add(genre_artists, artist_key, ar->second.title, "object.container.person.musicArtist");
             for (const auto& al : sorted_albums(albums, ar->second.albums))
                 add_album(layout, artist_key, artist_key + "/album/" + std::to_string(al->first), al->second,
-                          genre_tracks[{ge->first, al->first}]);
+                          pick(items, genre_tracks[{ge->first, al->first}]));
         }
         const auto genre_albums = key + "/albums";
         layout.add(key, genre_albums, "Albums");
         for (const auto& al : sorted_albums(albums, ge->second.albums)) {
             add_album(layout, genre_albums, key + "/album/" + std::to_string(al->first), al->second,
-                      genre_tracks[{ge->first, al->first}]);
+                      pick(items, genre_tracks[{ge->first, al->first}]));
         }
     }
     Items all = items;
     sort_by_title(all);
     layout.items("music", "music/tracks", "All tracks").items = ids(all);
     layout.items("music", "music/recent", "Recently added").items = recent(items);
+}
+
+void build_music(Layout& layout, const Items& items, std::vector<TrackTags> tags) {
+    if (items.empty()) return;
+    auto groups =
+        group_music(tags, [&](const char* kind, const std::string& key) { return layout.group(kind, key); });
+    std::vector<TrackTags>().swap(tags); // grouped: the containers below do not need them
+    lay_out_music(layout, items, groups);
 }
 
 } // namespace

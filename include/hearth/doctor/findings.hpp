@@ -63,10 +63,8 @@ std::vector<Finding> folder_findings(const FolderCheck& check);
 Finding service_user_finding(const std::filesystem::path& folder, const UserIds& user,
                              const std::optional<Denial>& denial, const FolderCount& count);
 
-/// A limit that leaves room: at least twice the folders, rounded up to a power of two, never below 524288.
-std::uint64_t suggested_watch_limit(std::uint64_t folders);
-
-/// inotify needs one watch per folder: WARN when the folders exceed the limit (or come within 10% of it).
+/// inotify needs one watch per folder (library/watch_limit.hpp): WARN when the folders exceed the limit (or
+/// come within 10% of it), INFO when the limit cannot be read.
 Finding watch_limit_finding(std::optional<std::uint64_t> limit, std::uint64_t folders, bool complete);
 
 enum class Component { encoder, muxer };
