@@ -2,13 +2,20 @@
 
 #include "hearth/cds/didl.hpp"
 #include "hearth/cds/object_ids.hpp"
-#include "hearth/cds/search.hpp"
+#include "hearth/query/search.hpp"
+#include "hearth/query/sort.hpp"
 #include "hearth/resume/bookmarks.hpp"
 #include "hearth/util/strings.hpp"
 
 #include <functional>
 
 namespace hearth::cds {
+// SearchCriteria and SortCriteria → SQL live in query, below cds, so that renderer profiles can check a
+// forced sort.
+namespace search = query::search;
+using query::sort_capabilities;
+using query::sort_sql;
+
 namespace {
 
 // The item an X_SetBookmark names: a folder-tree id, or an item shown in a view ("<view>/<object id>").

@@ -29,10 +29,9 @@ constexpr int kJpegQuality =
 } // namespace
 
 Frame decode_picture(const std::filesystem::path& image) {
-    AVFormatContext* raw = nullptr;
-    if (avformat_open_input(&raw, image.c_str(), nullptr, nullptr) < 0) return nullptr;
-    Input input(raw);
-    if (avformat_find_stream_info(input.get(), nullptr) < 0) return nullptr;
+    auto opened = av::open_input(image);
+    if (!std::holds_alternative<Input>(opened)) return nullptr;
+    auto input = std::get<Input>(std::move(opened));
     const AVCodec* codec = nullptr;
     const int stream = av_find_best_stream(input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
     if (stream < 0 || codec == nullptr) return nullptr;

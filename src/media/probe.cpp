@@ -19,12 +19,6 @@ namespace {
 
 using FormatContext = av::Input;
 
-std::string av_error_text(int err) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(err, buf, sizeof buf);
-    return buf;
-}
-
 std::optional<std::string> tag(const AVDictionary* dict, const char* key) {
     const AVDictionaryEntry* e = av_dict_get(dict, key, nullptr, 0);
     if (e == nullptr || e->value == nullptr) return std::nullopt;
@@ -133,16 +127,16 @@ std::variant<MediaInfo, ProbeError> probe(const std::filesystem::path& file) {
 namespace {
 
 std::variant<MediaInfo, ProbeError> probe_as(const std::filesystem::path& file, const AVInputFormat* format) {
-    AVFormatContext* raw = avformat_alloc_context();
     // Enough to read the stream parameters of any sane file; the defaults (5 MB, 5 s) decode far more than
     // an index needs and cost time and memory on every file.
-    raw->probesize = 1 << 20;
-    raw->max_analyze_duration = AV_TIME_BASE;
-    int rc = avformat_open_input(&raw, file.c_str(), format, nullptr);
-    if (rc < 0) return ProbeError{"not readable as media: " + av_error_text(rc)};
-    FormatContext ctx(raw);
-    rc = avformat_find_stream_info(ctx.get(), nullptr);
-    if (rc < 0) return ProbeError{"damaged or truncated: " + av_error_text(rc)};
+    auto opened =
+        av::open_input(file, {.format = format, .probesize = 1 << 20, .max_analyze_duration = AV_TIME_BASE});
+    if (const auto* e = std::get_if<av::OpenError>(&opened)) {
+        return ProbeError{
+            (e->step == av::OpenError::Step::open ? "not readable as media: " : "damaged or truncated: ") +
+            av::error_text(e->code)};
+    }
+    auto ctx = std::get<FormatContext>(std::move(opened));
 
     MediaInfo info;
     info.container = ctx->iformat->name;

@@ -44,18 +44,17 @@ struct Deadline {
     static int expired(void* self) { return Clock::now() > static_cast<Deadline*>(self)->at ? 1 : 0; }
 };
 
-// Opens a file whose reads give up once the deadline has passed.
-av::Input open_bounded(const std::filesystem::path& file, Deadline& deadline) {
-    AVFormatContext* raw = avformat_alloc_context();
-    if (raw == nullptr) return nullptr;
-    raw->interrupt_callback = {&Deadline::expired, &deadline};
-    if (avformat_open_input(&raw, file.c_str(), nullptr, nullptr) < 0) return nullptr;
-    return av::Input(raw);
+// Opens a file whose reads give up once the deadline has passed; null when it cannot be opened.
+av::Input open_bounded(const std::filesystem::path& file, Deadline& deadline, bool read_streams) {
+    auto opened =
+        av::open_input(file, {.interrupt = {&Deadline::expired, &deadline}, .read_streams = read_streams});
+    auto* input = std::get_if<av::Input>(&opened);
+    return input != nullptr ? std::move(*input) : nullptr;
 }
 
 std::variant<Thumbnails, std::string> from_embedded(const std::filesystem::path& file) {
     Deadline deadline{Clock::now() + kFrameDeadline};
-    auto input = open_bounded(file, deadline);
+    auto input = open_bounded(file, deadline, false);
     if (!input) return std::string("cannot open the file");
     for (unsigned i = 0; i < input->nb_streams; ++i) {
         const AVStream* s = input->streams[i];
@@ -100,9 +99,8 @@ av::Frame picture_at(AVFormatContext& input, AVCodecContext& dec, int stream, st
 
 std::variant<Thumbnails, std::string> from_video(const std::filesystem::path& file) {
     Deadline deadline{Clock::now() + kFrameDeadline};
-    auto input = open_bounded(file, deadline);
-    if (!input || avformat_find_stream_info(input.get(), nullptr) < 0)
-        return std::string("cannot open the file");
+    auto input = open_bounded(file, deadline, true);
+    if (!input) return std::string("cannot open the file");
     int stream = -1;
     for (unsigned i = 0; i < input->nb_streams && stream < 0; ++i) {
         const AVStream* s = input->streams[i];

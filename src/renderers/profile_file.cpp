@@ -1,6 +1,6 @@
 // Profile files: the owner's additions to the renderer table, one `key = value` per line (docs/profiles.md).
-#include "hearth/cds/didl.hpp"
 #include "hearth/net/interfaces.hpp"
+#include "hearth/query/sort.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/util/strings.hpp"
 
@@ -91,8 +91,8 @@ void parse_audio_in(Profile& p, std::string_view v, const Line& line) {
 
 // The SortCriteria whitelist is ContentDirectory's: a forced sort it would refuse (709) is refused here.
 void parse_forced_sort(Profile& p, std::string_view v, const Line& line) {
-    if (v.empty() || !cds::sort_sql(v))
-        line.fail("forced-sort takes SortCriteria like '+dc:title' over " + cds::sort_capabilities() +
+    if (v.empty() || !query::sort_sql(v))
+        line.fail("forced-sort takes SortCriteria like '+dc:title' over " + query::sort_capabilities() +
                   ", got '" + std::string(v) + "'");
     p.forced_sort = v;
 }
@@ -202,6 +202,15 @@ std::vector<Profile> load_profiles(const std::optional<std::filesystem::path>& d
     }
     table.insert(table.begin(), added.begin(), added.end());
     return table;
+}
+
+std::optional<std::string> profiles_error(const std::optional<std::filesystem::path>& dir) {
+    try {
+        load_profiles(dir);
+    } catch (const ProfileFileError& e) {
+        return e.what();
+    }
+    return std::nullopt;
 }
 
 } // namespace hearth::renderers

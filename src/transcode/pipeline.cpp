@@ -27,56 +27,13 @@ using av::Codec;
 using av::Fifo;
 using av::Frame;
 using av::Input;
+using av::Output;
 using av::Packet;
 using av::Resampler;
 using av::Scaler;
 
-// The muxer and its custom I/O: bytes go to the sink; a false from the sink aborts the write.
-class Output {
-  public:
-    Output(const std::string& format, const std::function<bool(const std::uint8_t*, std::size_t)>& sink)
-        : sink_(sink) {
-        if (avformat_alloc_output_context2(&ctx_, nullptr, format.c_str(), nullptr) < 0 || ctx_ == nullptr) {
-            throw std::runtime_error("no muxer for " + format);
-        }
-        constexpr int kIoBuffer = 64 * 1024;
-        auto* buffer = static_cast<unsigned char*>(av_malloc(kIoBuffer));
-        ctx_->pb = avio_alloc_context(buffer, kIoBuffer, 1, this, nullptr, &Output::write, nullptr);
-        if (ctx_->pb == nullptr) {
-            av_free(buffer);
-            throw std::runtime_error("out of memory");
-        }
-        ctx_->flags |= AVFMT_FLAG_CUSTOM_IO;
-    }
-    ~Output() {
-        if (ctx_->pb != nullptr) {
-            av_freep(&ctx_->pb->buffer);
-            avio_context_free(&ctx_->pb);
-        }
-        avformat_free_context(ctx_);
-    }
-    Output(const Output&) = delete;
-    Output& operator=(const Output&) = delete;
-    AVFormatContext* get() { return ctx_; }
-
-  private:
-    static int write(void* opaque, std::uint8_t* buf, int size) {
-        auto* self = static_cast<Output*>(opaque);
-        return self->sink_(buf, static_cast<std::size_t>(size)) ? size : AVERROR_EXIT;
-    }
-
-    AVFormatContext* ctx_ = nullptr;
-    const std::function<bool(const std::uint8_t*, std::size_t)>& sink_;
-};
-
-std::string av_text(int err) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(err, buf, sizeof buf);
-    return buf;
-}
-
 void check(int rc, const std::string& what) {
-    if (rc < 0) throw std::runtime_error(what + ": " + av_text(rc));
+    if (rc < 0) throw std::runtime_error(what + ": " + av::error_text(rc));
 }
 
 Frame new_frame() {
@@ -154,11 +111,10 @@ class Pipeline {
     static int interrupt(void* opaque) { return static_cast<Pipeline*>(opaque)->cancelled_() ? 1 : 0; }
 
     void open_input() {
-        AVFormatContext* raw = avformat_alloc_context();
-        raw->interrupt_callback = {&Pipeline::interrupt, this};
-        check(avformat_open_input(&raw, request_.input.c_str(), nullptr, nullptr), "open the file");
-        in_.reset(raw);
-        check(avformat_find_stream_info(in_.get(), nullptr), "read the streams");
+        auto opened = av::open_input(request_.input, {.interrupt = {&Pipeline::interrupt, this}});
+        if (const auto* e = std::get_if<av::OpenError>(&opened))
+            check(e->code, e->step == av::OpenError::Step::open ? "open the file" : "read the streams");
+        in_ = std::get<Input>(std::move(opened));
         if (!plan_.video_codec.empty()) {
             int v = av_find_best_stream(in_.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
             if (v >= 0 && (in_->streams[v]->disposition & AV_DISPOSITION_ATTACHED_PIC) == 0) {
@@ -271,7 +227,7 @@ class Pipeline {
             if (rc == AVERROR_EOF) return;
             if (rc < 0) {
                 if (cancelled_()) return;
-                throw std::runtime_error("read the file: " + av_text(rc));
+                throw std::runtime_error("read the file: " + av::error_text(rc));
             }
             if (pkt->pts != AV_NOPTS_VALUE) {
                 const AVStream* st = in_->streams[pkt->stream_index];
@@ -314,7 +270,7 @@ class Pipeline {
                                      static_cast<double>(pkt->pts));
         }
         int rc = av_interleaved_write_frame(out_, pkt);
-        if (rc < 0 && !cancelled_()) throw std::runtime_error("write: " + av_text(rc));
+        if (rc < 0 && !cancelled_()) throw std::runtime_error("write: " + av::error_text(rc));
     }
 
     void decode(Track& t, const AVPacket* pkt) {
@@ -407,7 +363,7 @@ class Pipeline {
     // Encodes a frame (nullptr: flush) and writes every packet that comes out.
     void send_frame(Track& t, AVFrame* frame) {
         int rc = avcodec_send_frame(t.enc.get(), frame);
-        if (rc < 0 && rc != AVERROR_EOF) throw std::runtime_error("encode: " + av_text(rc));
+        if (rc < 0 && rc != AVERROR_EOF) throw std::runtime_error("encode: " + av::error_text(rc));
         Packet pkt(av_packet_alloc());
         while ((rc = avcodec_receive_packet(t.enc.get(), pkt.get())) >= 0) {
             av_packet_rescale_ts(pkt.get(), t.enc->time_base, t.out->time_base);

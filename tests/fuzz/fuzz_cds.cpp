@@ -3,6 +3,7 @@
 #include "fuzz_check.hpp"
 #include "hearth/cds/didl.hpp"
 #include "hearth/db/objects.hpp"
+#include "hearth/query/sort.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/util/strings.hpp"
 
@@ -62,7 +63,7 @@ bool sql_word_char(char c) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto f = fuzz::fields(fuzz::as_text(data, size), 4);
 
-    if (auto order = cds::sort_sql(f[1])) {
+    if (auto order = query::sort_sql(f[1])) {
         // Only whitelisted columns reach SQL: nothing of the client's text but the keys' own names.
         FUZZ_CHECK(order->starts_with("is_container DESC"));
         for (char c : *order)

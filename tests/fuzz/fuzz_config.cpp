@@ -2,6 +2,7 @@
 // surroundings (environment, current folder, default paths) are all empty.
 #include "fuzz_check.hpp"
 #include "hearth/config/config.hpp"
+#include "hearth/renderers/profile.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -43,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     env.hostname = "fuzz";
     env.default_config_file = scratch.dir / "no-such-default.conf";
     env.default_profiles_dir = scratch.dir / "no-such-profiles.d";
+    env.check_profiles = renderers::profiles_error;
 
     auto result = parse_options({"--config", file.string()}, env);
     if (result.config) {

@@ -1,7 +1,7 @@
 // ContentDirectory SearchCriteria: the whole input is the criteria. Whatever it holds, the answer is 708 or
 // SQL made only of the generator's own vocabulary, with one binding per placeholder (STYLE rule 5).
 #include "fuzz_check.hpp"
-#include "hearth/cds/search.hpp"
+#include "hearth/query/search.hpp"
 
 #include <set>
 #include <string>
@@ -38,12 +38,12 @@ bool only_known_words(std::string_view sql) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto text = fuzz::as_text(data, size);
-    auto result = cds::search::criteria_sql(text);
+    auto result = query::search::criteria_sql(text);
     if (const auto* error = std::get_if<upnp::UpnpError>(&result)) {
         FUZZ_CHECK(error->code == 708);
         return 0;
     }
-    const auto& where = std::get<cds::search::SqlWhere>(result);
+    const auto& where = std::get<query::search::SqlWhere>(result);
     FUZZ_CHECK(!where.sql.empty());
     FUZZ_CHECK(only_known_words(where.sql));
     std::size_t placeholders = 0;

@@ -2,6 +2,7 @@
 // table whose handlers read their arguments the way the real ones do.
 #include "fuzz_check.hpp"
 #include "hearth/cds/didl.hpp"
+#include "hearth/query/sort.hpp"
 #include "hearth/upnp/soap.hpp"
 #include "hearth/util/log.hpp"
 
@@ -25,7 +26,7 @@ upnp::ActionTable make_table() {
         auto start = call.uint("StartingIndex");
         auto count = call.uint("RequestedCount");
         FUZZ_CHECK(start <= 0xFFFFFFFFu && count <= 0xFFFFFFFFu);
-        auto order = cds::sort_sql(call.str("SortCriteria"));
+        auto order = query::sort_sql(call.str("SortCriteria"));
         if (!order) throw upnp::UpnpException(upnp::errors::invalid_sort());
         // Echo the client's text back: the envelope must stay well-formed whatever it holds.
         return upnp::OutArgs{{"Result", "<DIDL-Lite><container id=\"" + object_id + "\"/></DIDL-Lite>"},
@@ -34,7 +35,7 @@ upnp::ActionTable make_table() {
                              {"UpdateID", *order}};
     });
     table.add("GetSortCapabilities", [](const upnp::ActionCall&, const upnp::RequestContext&) {
-        return upnp::OutArgs{{"SortCaps", cds::sort_capabilities()}};
+        return upnp::OutArgs{{"SortCaps", query::sort_capabilities()}};
     });
     table.add("GetProtocolInfo",
               [](const upnp::ActionCall& call, const upnp::RequestContext&) -> upnp::OutArgs {

@@ -24,12 +24,6 @@ class Filter {
     std::set<std::string, std::less<>> properties_;
 };
 
-/// SortCriteria → an ORDER BY body over whitelisted columns (folders always first), or nullopt for 709.
-std::optional<std::string> sort_sql(std::string_view criteria);
-
-/// The sort capabilities string matching sort_sql's whitelist.
-std::string sort_capabilities();
-
 class DidlWriter {
   public:
     /// What finish() returns: the DIDL-Lite document, or that document escaped once more as the text of an

@@ -1,6 +1,7 @@
 #pragma once
 // The validated, immutable configuration. Built once by parse_options(); nothing reads raw options
-// afterwards.
+// afterwards. Each option is declared once, in the option table (src/config/option_table.cpp); a default that
+// is a plain value is the member initialiser below, which the table shows in --help and the example config.
 #include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 
@@ -51,6 +52,10 @@ struct Environment {
     std::string hostname;
     std::filesystem::path default_config_file = kDefaultConfigFile;
     std::filesystem::path default_profiles_dir = kDefaultProfilesDir;
+    /// Reads the renderer profile files that the Config names (none: only the built-in table) and returns the
+    /// first error ("file:line: what"), which parse_options reports as a --profiles error. main() sets it to
+    /// renderers::load_profiles, which config, below renderers, does not include; unset: not checked.
+    std::function<std::optional<std::string>(const std::optional<std::filesystem::path>&)> check_profiles;
     static Environment from_process();
 };
 
@@ -63,5 +68,12 @@ struct ParseResult {
 };
 
 ParseResult parse_options(const std::vector<std::string>& args, const Environment& env);
+
+/// The example config file (packaging/hearth.conf, installed as /etc/hearth/hearth.conf), written from the
+/// option table: every option a config file may hold, commented out, with its default or an example.
+std::string example_config();
+
+/// Every option's long name ("media", "max-streams"…), in --help order.
+std::vector<std::string> option_names();
 
 } // namespace hearth

@@ -96,6 +96,9 @@ Profile parse_profile(std::string_view text, const std::string& origin);
 /// built-in row's replaces that row; any other comes before the built-in rows. No dir: the built-in table.
 std::vector<Profile> load_profiles(const std::optional<std::filesystem::path>& dir);
 
+/// load_profiles' error ("file:line: what"), or nullopt when the files load: Environment::check_profiles.
+std::optional<std::string> profiles_error(const std::optional<std::filesystem::path>& dir);
+
 /// "mov,mp4,m4a,3gp,3g2,mj2" → "mp4", "matroska,webm" + extension "webm" → "webm", "mpegts" → "mpegts"…
 std::string container_family(std::string_view libav_container, std::string_view extension);
 

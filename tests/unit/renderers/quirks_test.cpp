@@ -1,6 +1,6 @@
 // The built-in rows' quirks are well formed: forced sorts ContentDirectory accepts, audio-in lists within
 // the row's own containers and codecs.
-#include "hearth/cds/didl.hpp"
+#include "hearth/query/sort.hpp"
 #include "hearth/renderers/profile.hpp"
 
 #include <algorithm>
@@ -19,7 +19,7 @@ const Profile& row(std::string_view name) {
 TEST(ProfileQuirks, EveryForcedSortIsAcceptedByContentDirectory) {
     for (const auto& p : builtin_profiles()) {
         if (p.forced_sort.empty()) continue;
-        EXPECT_TRUE(cds::sort_sql(p.forced_sort)) << p.name << ": " << p.forced_sort;
+        EXPECT_TRUE(query::sort_sql(p.forced_sort)) << p.name << ": " << p.forced_sort;
     }
 }
 

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-namespace hearth::cds::search {
+namespace hearth::query::search {
 
 enum class Op {
     equal,
@@ -64,4 +64,4 @@ std::string capabilities();
 /// ignored) in milliseconds.
 std::optional<std::int64_t> parse_duration_ms(std::string_view text);
 
-} // namespace hearth::cds::search
+} // namespace hearth::query::search

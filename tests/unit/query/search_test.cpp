@@ -1,10 +1,10 @@
 // SearchCriteria in, SQL and bindings (or UPnP error 708) out: a table, no database.
-#include "hearth/cds/search.hpp"
+#include "hearth/query/search.hpp"
 #include "hearth/util/strings.hpp"
 
 #include <gtest/gtest.h>
 
-namespace hearth::cds::search {
+namespace hearth::query::search {
 namespace {
 
 using Bindings = std::vector<db::SqlValue>;
@@ -199,4 +199,4 @@ TEST(SearchCapabilities, ListsExactlyTheWhitelist) {
 }
 
 } // namespace
-} // namespace hearth::cds::search
+} // namespace hearth::query::search

@@ -1,11 +1,11 @@
-#include "hearth/cds/search.hpp"
+#include "hearth/query/search.hpp"
 
 #include "hearth/util/strings.hpp"
 
 #include <cstdint>
 #include <optional>
 
-namespace hearth::cds::search {
+namespace hearth::query::search {
 namespace {
 
 // ---- The whitelist: the only column names that can appear in generated SQL. ----
@@ -385,4 +385,4 @@ std::string capabilities() {
     return out;
 }
 
-} // namespace hearth::cds::search
+} // namespace hearth::query::search
