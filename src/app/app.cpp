@@ -13,6 +13,7 @@
 #include "hearth/ssdp/server.hpp"
 #include "hearth/upnp/description.hpp"
 #include "hearth/util/log.hpp"
+#include "hearth/util/random.hpp"
 #include "hearth/util/resources.hpp"
 #include "hearth/util/strings.hpp"
 
@@ -22,7 +23,6 @@
 #include <fcntl.h>
 #include <iostream>
 #include <mutex>
-#include <random>
 #include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <thread>
@@ -31,31 +31,6 @@
 namespace fs = std::filesystem;
 
 namespace hearth {
-
-std::string random_uuid() {
-    unsigned char b[16];
-    int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    bool ok = fd >= 0 && ::read(fd, b, sizeof b) == static_cast<ssize_t>(sizeof b);
-    if (fd >= 0) ::close(fd);
-    if (!ok) {
-        std::random_device rd;
-        for (auto& x : b)
-            x = static_cast<unsigned char>(rd());
-    }
-    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); // version 4
-    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); // RFC 4122 variant
-    char out[37];
-    std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                  b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                  b[14], b[15]);
-    return out;
-}
-
-std::string random_token() {
-    auto uuid = random_uuid();
-    uuid.erase(std::remove(uuid.begin(), uuid.end(), '-'), uuid.end());
-    return uuid + random_uuid().substr(0, 8);
-}
 
 fs::path thumbnail_dir(const Config& config) {
     auto dir = config.db_path.parent_path() / "thumbnails";
@@ -86,7 +61,7 @@ DeviceIdentity store_identity(const fs::path& db_path) {
     };
     auto uuid = get("device_uuid");
     if (!uuid) {
-        uuid = random_uuid();
+        uuid = util::random_uuid();
         put("device_uuid", *uuid);
     }
     auto previous_boot = get("boot_id");
@@ -174,6 +149,17 @@ int terminal_columns() {
 
 } // namespace
 
+// What start() starts and stop() stops, in the order they start (members are destroyed in reverse).
+struct App::Running {
+    std::unique_ptr<http::Server> http;
+    // The watchdog thread asks the SSDP server for its health while a SIGHUP may replace it (a new name):
+    // both hold this lock (found by ThreadSanitizer: the watchdog read a Server being destroyed).
+    std::mutex ssdp_mutex;
+    std::unique_ptr<ssdp::Server> ssdp; // guarded by ssdp_mutex once the watchdog runs
+    std::unique_ptr<daemon::Watchdog> watchdog;
+    std::unique_ptr<library::LiveLibrary> library;
+};
+
 App::App(Config config, std::vector<net::Interface> interfaces, Reparse reparse)
     : config_(std::move(config)), interfaces_(std::move(interfaces)), reparse_(std::move(reparse)) {}
 
@@ -221,7 +207,7 @@ std::unique_ptr<ssdp::Server> App::start_ssdp(const Config& config) {
                       state_->identity.boot_id,
                       upnp::config_id_for(config.friendly_name)};
     auto server = std::make_unique<ssdp::Server>(
-        id, interfaces_, [this](in_addr from) { return admit_connection(from, "SSDP search"); }, config.port,
+        id, interfaces_, [this](in_addr from) { return admit(from, "SSDP search"); }, config.port,
         state_->ssdp_counters,
         [this](const ssdp::Notify& n, in_addr from) {
             // Renderers announcing themselves: learn their names and models for profile matching.
@@ -336,11 +322,18 @@ void App::reload(std::unique_ptr<ssdp::Server>& ssdp) {
     log::info("reload: configuration applied; rescanning ", applied.media_dirs.size(), " media folders");
 }
 
+bool App::admit(in_addr client, std::string_view what) {
+    return state_->boundary.admit_connection(state_->live()->policy, client, what);
+}
+
 int App::run() {
-    ensure_parent_dir(config_.db_path);
-    media::quiet_libav();
-    state_ = std::make_unique<State>(config_, load_identity(config_.db_path));
-    state_->set_live(make_live(config_));
+    start();
+    stop(serve());
+    return 0;
+}
+
+// Warnings about the configuration that do not stop Hearth from serving.
+void App::warn_at_start() const {
     warn_about_public_ranges(config_);
     if (config_.media_by_default) {
         std::string folders;
@@ -355,8 +348,9 @@ int App::run() {
                          " is not there now (a disk not mounted yet?): it is "
                          "shared once it is");
     }
-    state_->devices.start();
-    state_->descriptions.start();
+}
+
+void App::add_evented_services() {
     state_->eventing.add_service(
         "/event/ContentDirectory",
         [this] {
@@ -373,37 +367,51 @@ int App::run() {
     });
     state_->eventing.add_service("/event/X_MS_MediaReceiverRegistrar",
                                  [] { return cms::MediaReceiverRegistrar::evented_state(); });
+}
+
+// In dependency order: the index and the device registry, eventing, HTTP, SSDP (which announces the HTTP
+// port), systemd's readiness, the watchdog, then the live library.
+void App::start() {
+    ensure_parent_dir(config_.db_path);
+    media::quiet_libav();
+    state_ = std::make_unique<State>(config_, load_identity(config_.db_path));
+    state_->set_live(make_live(config_));
+    warn_at_start();
+    state_->devices.start();
+    state_->descriptions.start();
+    add_evented_services();
     state_->eventing.start();
     state_->bookmarks.start();
 
-    http::Server http(
+    running_ = std::make_unique<Running>();
+    auto& run = *running_;
+    run.http = std::make_unique<http::Server>(
         config_.port, [this](const http::Request& r) { return handle(r); },
-        [this](const sockaddr_in& client) { return admit_connection(client.sin_addr, "connection"); });
-    http.start();
-    auto ssdp = start_ssdp(config_);
+        [this](const sockaddr_in& client) { return admit(client.sin_addr, "connection"); });
+    run.http->start();
+    run.ssdp = start_ssdp(config_);
     for (const auto& i : interfaces_) {
         log::info("serving on ", i.name, " at http://", i.ipv4.front().text(), ":", config_.port, "/");
     }
     daemon::notify_ready();
-    // The watchdog thread asks the SSDP server for its health while a SIGHUP may replace it (a new name):
-    // both hold this lock (found by ThreadSanitizer: the watchdog read a Server being destroyed).
-    std::mutex ssdp_mutex;
-    daemon::Watchdog watchdog(config_.port, [&ssdp, &ssdp_mutex] {
-        std::lock_guard lock(ssdp_mutex);
-        return ssdp->healthy();
+    run.watchdog = std::make_unique<daemon::Watchdog>(config_.port, [&run] {
+        std::lock_guard lock(run.ssdp_mutex);
+        return run.ssdp->healthy();
     });
-    watchdog.start();
+    run.watchdog->start();
     library::LiveOptions live_options;
     live_options.rescan_interval = std::chrono::seconds(config_.rescan_interval_s);
     live_options.verify_delay = std::chrono::seconds(config_.verify_delay_s);
     if (config_.watch_limit) live_options.watch_limit = *config_.watch_limit;
     daemon::notify_status("Scanning the media folders");
-    library::LiveLibrary library(
+    run.library = std::make_unique<library::LiveLibrary>(
         config_.db_path, [this] { return state_->live()->config.media_dirs; }, probe_threads(), live_options,
         state_->scan_progress, state_->stop_scan,
         [this](const library::ScanSummary& summary, bool full) { scanned(summary, full); });
-    library.start();
+    run.library->start();
+}
 
+int App::serve() {
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
@@ -413,25 +421,30 @@ int App::run() {
     while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
         daemon::notify_reloading();
         {
-            std::lock_guard lock(ssdp_mutex);
-            reload(ssdp);
+            std::lock_guard lock(running_->ssdp_mutex);
+            reload(running_->ssdp);
         }
-        if (scan_requested_) library.request_full_scan();
+        if (scan_requested_) running_->library->request_full_scan();
         scan_requested_ = false;
         daemon::notify_ready();
     }
-    log::info("stopping (", sig == SIGINT ? "SIGINT" : "SIGTERM", ")");
+    return sig;
+}
+
+// In reverse: SSDP's byebye first, so that TVs drop us before the HTTP port closes.
+void App::stop(int signal) {
+    log::info("stopping (", signal == SIGINT ? "SIGINT" : "SIGTERM", ")");
     daemon::notify_stopping();
-    watchdog.stop();
+    auto& run = *running_;
+    run.watchdog->stop();
     state_->stop_scan.store(true);
-    ssdp.reset(); // byebye first, so that TVs drop us before the HTTP port closes
-    http.stop();
-    library.stop();
+    run.ssdp.reset();
+    run.http->stop();
+    run.library->stop();
     state_->eventing.stop();
     state_->devices.stop();
     state_->descriptions.stop();
     state_->bookmarks.stop();
-    return 0;
 }
 
 } // namespace hearth

@@ -19,8 +19,12 @@
 #include "hearth/renderers/descriptions.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "hearth/resume/bookmarks.hpp"
+#include "hearth/serve/admission.hpp"
+#include "hearth/serve/boundary.hpp"
+#include "hearth/serve/requests.hpp"
 #include "hearth/ssdp/server.hpp"
 #include "hearth/upnp/gena.hpp"
+#include "hearth/util/random.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -39,11 +43,6 @@ struct Live {
     std::vector<renderers::Profile> profiles; ///< built-in rows with the owner's files applied
 };
 
-/// A random RFC 4122 version 4 UUID.
-std::string random_uuid();
-/// 40 random hex digits.
-std::string random_token();
-
 /// Where thumbnails are kept: "thumbnails" beside the database; empty (keep none) when that would be inside a
 /// media folder, which Hearth never writes to.
 std::filesystem::path thumbnail_dir(const Config& config);
@@ -55,7 +54,7 @@ struct DeviceIdentity {
 
 struct App::State {
     State(const Config& config, DeviceIdentity id)
-        : identity(std::move(id)), readers(config.db_path), action_token(random_token()),
+        : identity(std::move(id)), readers(config.db_path), action_token(util::random_token()),
           devices(config.db_path, config.require_approval ? devices::Mode::approved : devices::Mode::open),
           streams({config.max_streams, config.max_streams_per_device, config.one_stream_per_title}),
           thumbnails(thumbnail_dir(config)), bookmarks(config.db_path) {}
@@ -87,7 +86,10 @@ struct App::State {
     library::ScanProgress scan_progress;
     ssdp::Counters ssdp_counters;
     std::atomic<bool> stop_scan{false};
-    std::atomic<unsigned> transcodes{0}; ///< conversions running now
+    serve::Boundary boundary{devices, refusals, descriptions};
+    serve::Admission admission{streams, devices, refusals};
+    serve::Requests requests{
+        {readers, thumbnails, bookmarks, descriptions, devices, admission, action_token}};
     const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   private:

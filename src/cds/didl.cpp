@@ -1,7 +1,7 @@
 #include "hearth/cds/didl.hpp"
 
 #include "hearth/cds/object_ids.hpp"
-#include "hearth/library/subtitles.hpp"
+#include "hearth/http/urls.hpp"
 #include "hearth/media/media_info.hpp"
 #include "hearth/resume/bookmarks.hpp"
 #include "hearth/util/strings.hpp"
@@ -35,30 +35,8 @@ bool Filter::wants(std::string_view property) const {
     return false;
 }
 
-namespace {
-// "/media/<id>[.<ext>]": digits and a short lowercase alphanumeric extension, which need no escaping.
-void append_media_path(std::string& out, const db::ObjectRow& o) {
-    char id[24];
-    out.append("/media/").append(id, std::to_chars(id, id + sizeof id, o.id).ptr);
-    auto dot = o.path.rfind('.');
-    auto slash = o.path.rfind('/');
-    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return;
-    const auto ext = std::string_view(o.path).substr(dot + 1);
-    char lower[5];
-    if (ext.empty() || ext.size() > sizeof lower) return;
-    for (std::size_t i = 0; i < ext.size(); ++i) {
-        const char c = (ext[i] >= 'A' && ext[i] <= 'Z') ? static_cast<char>(ext[i] - 'A' + 'a') : ext[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return;
-        lower[i] = c;
-    }
-    out.append(".").append(lower, ext.size());
-}
-} // namespace
-
 std::string media_path(const db::ObjectRow& o) {
-    std::string path;
-    append_media_path(path, o);
-    return path;
+    return http::media_path(o.id, o.path);
 }
 
 std::string cut_title(std::string_view title, int max_chars) {
@@ -205,9 +183,8 @@ void DidlWriter::url(std::string_view path) {
 }
 
 void DidlWriter::art_url(const db::ObjectRow& o) {
-    out_.append(base_url_text_).append("/art/");
-    number(o.id);
-    out_.append(".jpg");
+    out_.append(base_url_text_);
+    http::append_art_path(out_, o.id); // digits: nothing to escape
 }
 
 // Element names are DIDL's own and hold no character that needs escaping.
@@ -250,7 +227,7 @@ void DidlWriter::add_view(const db::ViewRow& v) {
     title(v.title);
     element("upnp:class", v.upnp_class);
     if (v.artist && filter_.wants("upnp:artist")) element("upnp:artist", *v.artist);
-    if (v.art_object) add_art_uri("/art/" + std::to_string(*v.art_object) + ".jpg");
+    if (v.art_object) add_art_uri(http::art_path(*v.art_object));
     markup("</container>"_markup);
 }
 
@@ -371,7 +348,7 @@ void DidlWriter::add_res(const db::ObjectRow& o) {
     res_attribute("res@bitsPerSample", o.bits_per_sample);
     markup(">"_markup);
     out_.append(base_url_text_);
-    append_media_path(out_, o);
+    http::append_media_path(out_, o.id, o.path); // digits and [a-z0-9]: nothing to escape
     markup("</res>"_markup);
 }
 
@@ -399,9 +376,9 @@ void DidlWriter::add_subtitles(const db::ObjectRow& o) {
     if (o.subtitles.empty() || (profile_ && !profile_->sidecar_subtitles)) return;
     for (const auto& sub : o.subtitles) {
         markup("<res protocolInfo=\""_markup);
-        text(std::string("http-get:*:").append(library::subtitle_mime(sub.format)).append(":*"));
+        text(std::string("http-get:*:").append(media::subtitle_mime(sub.format)).append(":*"));
         markup("\">"_markup);
-        url(subtitle_path(sub));
+        url(http::subtitle_path(sub.id, sub.format));
         markup("</res>"_markup);
     }
     if (filter_.wants("sec:CaptionInfoEx")) { // Samsung TVs read the first one from here
@@ -409,7 +386,7 @@ void DidlWriter::add_subtitles(const db::ObjectRow& o) {
         markup("<sec:CaptionInfoEx sec:type=\""_markup);
         text(first.format);
         markup("\">"_markup);
-        url(subtitle_path(first));
+        url(http::subtitle_path(first.id, first.format));
         markup("</sec:CaptionInfoEx>"_markup);
     }
 }
@@ -445,36 +422,14 @@ bool has_art(const db::ObjectRow& o) {
 
 std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size) {
     if (!has_art(o)) return std::nullopt;
-    return "/art/" + std::to_string(o.id) + (size == media::ArtSize::tn ? ".jpg" : "/sm.jpg");
-}
-
-std::optional<ArtRequest> parse_art_path(std::string_view path) {
-    if (!path.starts_with("/art/")) return std::nullopt;
-    path.remove_prefix(5);
-    ArtRequest request;
-    if (path.ends_with("/sm.jpg")) {
-        request.size = media::ArtSize::sm;
-        path.remove_suffix(7);
-    } else if (path.ends_with(".jpg")) {
-        path.remove_suffix(4);
-    }
-    if (path.empty() || path.front() == '0' || path.find_first_not_of("0123456789") != std::string_view::npos)
-        return std::nullopt;
-    auto id = parse_uint(path);
-    if (!id || *id > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-    request.id = static_cast<std::int64_t>(*id);
-    return request;
-}
-
-std::string subtitle_path(const db::SubtitleRow& s) {
-    return "/subtitle/" + std::to_string(s.id) + "." + s.format;
+    return http::art_path(o.id, size == media::ArtSize::tn ? http::ArtVariant::tn : http::ArtVariant::sm);
 }
 
 std::string converted_path(const db::ObjectRow& o, const transcode::Plan& plan) {
-    const char* variant = plan.action == transcode::Action::scale_image ? "/image.jpg"
-                          : plan.container == "mp3"                     ? "/play.mp3"
-                                                                        : "/play.ts";
-    return "/media/" + std::to_string(o.id) + variant;
+    return http::converted_path(o.id, plan.action == transcode::Action::scale_image
+                                          ? http::Converted::image_jpg
+                                      : plan.container == "mp3" ? http::Converted::play_mp3
+                                                                : http::Converted::play_ts);
 }
 
 std::string converted_features(const transcode::Plan& plan) {

@@ -26,12 +26,4 @@ std::optional<SubtitleMatch> match_subtitle(std::string_view file, std::string_v
     return SubtitleMatch{std::string(language)};
 }
 
-std::string subtitle_mime(std::string_view format) {
-    if (format == "srt") return "text/srt";
-    if (format == "vtt") return "text/vtt";
-    if (format == "ass" || format == "ssa") return "text/x-ssa";
-    if (format == "sub") return "text/x-microdvd";
-    return "text/plain";
-}
-
 } // namespace hearth::library

@@ -216,4 +216,12 @@ std::optional<Kind> kind_from_extension(std::string_view ext) {
     return std::nullopt;
 }
 
+std::string subtitle_mime(std::string_view format) {
+    if (format == "srt") return "text/srt";
+    if (format == "vtt") return "text/vtt";
+    if (format == "ass" || format == "ssa") return "text/x-ssa";
+    if (format == "sub") return "text/x-microdvd";
+    return "text/plain";
+}
+
 } // namespace hearth::media

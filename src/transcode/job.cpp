@@ -7,7 +7,6 @@
 namespace hearth::transcode {
 namespace {
 constexpr std::size_t kBufferBytes = 4 << 20; // ~4 s of a 8 Mb/s stream: enough to ride out encoder hiccups
-std::atomic<int> g_running{0};                // jobs whose thread has not finished; counted for tests/status
 } // namespace
 
 bool StreamBuffer::write(const std::uint8_t* data, std::size_t size) {
@@ -31,7 +30,7 @@ void StreamBuffer::finish(bool failed) {
     if (auto wake = std::exchange(unpark_, nullptr)) wake();
 }
 
-long StreamBuffer::read(char* buf, std::size_t max, const http::StreamSource::Parking& parking) {
+long StreamBuffer::read(char* buf, std::size_t max, const Parking& parking) {
     std::lock_guard lock(mutex_);
     if (bytes_.empty()) {
         if (finished_) return failed_ ? -2 : -1;
@@ -78,7 +77,6 @@ long Job::read(char* buf, std::size_t max, const Parking& parking) {
 
 std::shared_ptr<Job> Job::start(JobRequest request) {
     std::shared_ptr<Job> job(new Job(std::move(request)));
-    ++g_running;
     job->thread_ = std::thread([raw = job.get()] { raw->run(); });
     return job;
 }
@@ -86,10 +84,6 @@ std::shared_ptr<Job> Job::start(JobRequest request) {
 Job::~Job() {
     buffer_.detach(); // the pipeline sees it at its next write or input read, and stops
     if (thread_.joinable()) thread_.join();
-}
-
-int Job::running() {
-    return g_running.load();
 }
 
 void Job::run() {
@@ -110,7 +104,6 @@ void Job::run() {
         log::debug("transcode of ", request_.label, error.empty() ? " finished" : " ended: the client left");
     }
     buffer_.finish(!error.empty());
-    --g_running;
 }
 
 } // namespace hearth::transcode

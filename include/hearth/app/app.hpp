@@ -1,10 +1,10 @@
 #pragma once
 // The composition root: owns every subsystem, starts them in dependency order and stops them in reverse.
+// Request handling is serve/'s; App routes each request there or to UPnP and the status page.
 // Threads: run() on the main thread; HTTP connection threads call handle(); the scanner and SSDP have
 // their own.
 #include "hearth/config/config.hpp"
 #include "hearth/db/objects.hpp"
-#include "hearth/http/media.hpp"
 #include "hearth/http/server.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/status/status_json.hpp"
@@ -14,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 namespace hearth {
@@ -49,33 +48,27 @@ class App {
 
   private:
     struct State;
-    http::Response handle(const http::Request& request);
+    struct Running;
+    // Lifecycle, main thread only: run() is start(), serve() until SIGINT/SIGTERM, stop().
+    void start();
+    /// Reloads on SIGHUP; returns the signal that ended serving.
+    int serve();
+    void stop(int signal);
+    void warn_at_start() const;
+    void add_evented_services();
     /// The household boundary at accept time (HTTP) or receipt (SSDP). Any thread.
-    bool admit_connection(in_addr client, std::string_view what);
-    /// What the boundary decided about the client of one request.
-    struct Visitor {
-        bool restricted = false; ///< waiting for approval: sees only a note
-        bool can_manage = false; ///< may approve and block devices (the host itself or an approved device)
-        std::int64_t device_id = -1; ///< in the devices registry; -1 for the host itself
-    };
-    http::Response handle_control(const http::Request& request, const Live& live, const Visitor& visitor);
-    /// The boundary per request: Host check, device record, blocked/pending devices. Connection threads.
-    std::optional<http::Response> refuse_device(const http::Request& request, const Live& live,
-                                                Visitor& visitor);
-    http::Response device_action(const http::Request& request, const Visitor& visitor);
-    http::Response serve_art(const http::Request& request, const Visitor& visitor);
-    http::Response serve_subtitle(const http::Request& request, const Visitor& visitor);
-    status::Snapshot snapshot(const Live& live, bool can_manage);
-    http::Response serve_converted(const http::Request& request, const Live& live, std::int64_t id,
-                                   std::int64_t device_id);
-    /// Turns where a device's stream of an item ended into its resume bookmark. Connection threads.
-    http::PlaybackReport playback_report(std::int64_t device_id);
-    http::Response serve_scaled_image(const http::Request& request, const Live& live, std::int64_t id);
-    const renderers::Profile& renderer_of(const http::Request& request, const Live& live) const;
-    /// One of the --max-transcodes slots, held while a conversion runs; nullptr when all are taken.
-    std::shared_ptr<void> take_transcode_slot(unsigned limit);
+    bool admit(in_addr client, std::string_view what);
 
-    // Lifecycle, main thread only.
+    /// The short router: the boundary, then serve/ or UPnP control, eventing, descriptions, the status page.
+    /// HTTP connection threads.
+    http::Response handle(const http::Request& request);
+    http::Response handle_control(const http::Request& request, const Live& live, bool restricted,
+                                  std::int64_t device_id);
+    /// The status page's own answers: /, /status.json.
+    std::optional<http::Response> status_answer(const http::Request& request, const Live& live,
+                                                bool restricted, bool can_manage);
+    status::Snapshot snapshot(const Live& live, bool can_manage);
+
     std::shared_ptr<const Live> make_live(const Config& config) const;
     std::unique_ptr<ssdp::Server> start_ssdp(const Config& config);
     void reload(std::unique_ptr<ssdp::Server>& ssdp);
@@ -86,10 +79,6 @@ class App {
     void remove_stale_thumbnails();
     /// Logs when the disk holding the index fills up or has space again; on the live loop's thread.
     void note_index_space(bool full, const std::filesystem::path& db_path);
-    /// Stream limits for an audio/video GET. Connection threads.
-    std::variant<std::shared_ptr<void>, http::Response>
-    admit_stream(const http::Request& request, const db::ObjectRow& object, std::string how,
-                 std::shared_ptr<std::atomic<double>> position);
 
     const Config config_; ///< as started; what SIGHUP changes lives in State::live()
     const std::vector<net::Interface> interfaces_;
@@ -98,6 +87,7 @@ class App {
     std::int64_t evented_update_id_ = -1; ///< the SystemUpdateID GENA was last told of (scanned() only)
     bool index_full_ = false;             ///< the last pass ran out of disk space (live loop thread only)
     std::unique_ptr<State> state_;
+    std::unique_ptr<Running> running_; ///< the servers and threads start() starts; gone before state_
 };
 
 } // namespace hearth

@@ -84,25 +84,15 @@ class DidlWriter {
     std::string out_;
 };
 
-/// The URL path of an item's media: "/media/<id>.<ext>" (the extension helps renderers that look at it).
+/// The URL path of an item's media (http/urls.hpp: "/media/<id>.<ext>").
 std::string media_path(const db::ObjectRow& o);
-/// The URL path of an item's thumbnail, "/art/<id>.jpg" (JPEG_TN) or "/art/<id>/sm.jpg" (JPEG_SM), when the
+/// The URL path of an item's thumbnail (http/urls.hpp), JPEG_TN or JPEG_SM, when the
 /// index says it has a picture (objects.art); nullopt otherwise. For an album container, pass one of its
 /// tracks.
 std::optional<std::string> art_path(const db::ObjectRow& o, media::ArtSize size = media::ArtSize::tn);
 /// Whether art_path() has a path for it.
 bool has_art(const db::ObjectRow& o);
 
-/// What a request path under /art/ asks for: "/art/<id>", "/art/<id>.jpg" (JPEG_TN), "/art/<id>/sm.jpg"
-/// (JPEG_SM); nullopt for anything else. Pure.
-struct ArtRequest {
-    std::int64_t id = 0;
-    media::ArtSize size = media::ArtSize::tn;
-};
-std::optional<ArtRequest> parse_art_path(std::string_view path);
-
-/// The URL path of a sidecar subtitle: "/subtitle/<id>.<format>".
-std::string subtitle_path(const db::SubtitleRow& s);
 /// The URL path of an item converted for the asking renderer: "/media/<id>/play.ts", ".../play.mp3", or
 /// ".../image.jpg" for a scaled picture.
 std::string converted_path(const db::ObjectRow& o, const transcode::Plan& plan);

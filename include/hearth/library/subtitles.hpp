@@ -17,7 +17,4 @@ struct SubtitleMatch {
 /// extension is video_stem: "Film.srt" and "Film.en.srt"/"Film.forced.srt" for "Film".
 std::optional<SubtitleMatch> match_subtitle(std::string_view subtitle_file, std::string_view video_stem);
 
-/// The MIME type renderers expect for a subtitle format ("srt" → "text/srt").
-std::string subtitle_mime(std::string_view format);
-
 } // namespace hearth::library

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace hearth::media {
 
@@ -42,6 +43,9 @@ std::string content_features(const std::optional<std::string>& profile, bool is_
 
 /// "http-get:*:<mime>:<content_features>".
 std::string protocol_info(const std::string& mime, const std::optional<std::string>& profile, bool is_image);
+
+/// The MIME type renderers expect for a subtitle format ("srt" → "text/srt").
+std::string subtitle_mime(std::string_view format);
 
 /// DIDL-Lite duration "H:MM:SS.mmm".
 std::string format_duration(std::int64_t ms);

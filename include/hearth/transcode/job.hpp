@@ -2,7 +2,8 @@
 // A running transcode: a thread of its own runs demux → decode → filter → encode → mux into a bounded buffer
 // that one HTTP response drains. Backpressure: when the client reads slowly the buffer fills and the thread
 // waits. The job ends, freeing everything, as soon as the response goes away (client gone) or the input ends.
-#include "hearth/http/server.hpp"
+// The reading side (read/detach) is its own small interface, so that transcode needs no HTTP types: serve/
+// adapts it to http::StreamSource.
 #include "hearth/transcode/decision.hpp"
 
 #include <atomic>
@@ -30,6 +31,15 @@ struct JobRequest {
     std::shared_ptr<std::atomic<double>> position;
 };
 
+/// How the reader of a job waits for output without blocking its thread (the HTTP connection's
+/// suspend/resume). References: the caller keeps both alive for the call, and unpark for as long as the
+/// reader is attached.
+struct Parking {
+    const std::function<void()>& park; ///< called from read(), under the buffer's lock, before it returns 0
+    const std::function<void()>&
+        unpark; ///< copied; called once from the writer when data (or the end) is there
+};
+
 /// The bounded byte buffer between the transcoding thread (writer) and the HTTP response (reader).
 class StreamBuffer {
   public:
@@ -39,8 +49,10 @@ class StreamBuffer {
     bool write(const std::uint8_t* data, std::size_t size);
     /// Writer: no more data; failed = the transcode broke off.
     void finish(bool failed);
-    /// Reader side (http::StreamSource semantics).
-    long read(char* buf, std::size_t max, const http::StreamSource::Parking& parking);
+    /// Reader: copies up to max bytes and returns how many (> 0); 0 after parking.park() when nothing is
+    /// ready; -1 at the end of the stream; -2 when the transcode broke off midway.
+    long read(char* buf, std::size_t max, const Parking& parking);
+    /// Reader: gone for good (the response ended); the writer stops at its next write.
     void detach();
     bool detached() const { return detached_.load(); }
 
@@ -55,19 +67,17 @@ class StreamBuffer {
     std::atomic<bool> detached_{false};
 };
 
-class Job : public http::StreamSource {
+class Job {
   public:
     /// Starts the thread. The returned job is what the HTTP response holds.
     static std::shared_ptr<Job> start(JobRequest request);
-    ~Job() override;
+    ~Job();
     Job(const Job&) = delete;
     Job& operator=(const Job&) = delete;
 
-    long read(char* buf, std::size_t max, const Parking& parking) override;
-    void detach() override { buffer_.detach(); }
-
-    /// Jobs whose thread is still running (for tests and the status page). Any thread.
-    static int running();
+    /// The output, read as from StreamBuffer::read; one reader, one call at a time.
+    long read(char* buf, std::size_t max, const Parking& parking);
+    void detach() { buffer_.detach(); }
 
   private:
     explicit Job(JobRequest request);

@@ -313,5 +313,14 @@ TEST(KindFromExtension, ExpectsLowerCase) {
     EXPECT_EQ(kind_from_extension("MP4"), std::nullopt);
 }
 
+TEST(SubtitleMime, WhatRenderersExpectPerFormat) {
+    EXPECT_EQ(subtitle_mime("srt"), "text/srt");
+    EXPECT_EQ(subtitle_mime("vtt"), "text/vtt");
+    EXPECT_EQ(subtitle_mime("ass"), "text/x-ssa");
+    EXPECT_EQ(subtitle_mime("ssa"), "text/x-ssa");
+    EXPECT_EQ(subtitle_mime("sub"), "text/x-microdvd");
+    EXPECT_EQ(subtitle_mime("idx"), "text/plain");
+}
+
 } // namespace
 } // namespace hearth::media

@@ -9,7 +9,9 @@ namespace {
 struct FakeConnection {
     int parked = 0;
     int unparked = 0;
-    http::StreamSource::Parking parking{[this] { ++parked; }, [this] { ++unparked; }};
+    std::function<void()> park = [this] { ++parked; };
+    std::function<void()> unpark = [this] { ++unparked; };
+    Parking parking{park, unpark};
 };
 
 TEST(StreamBuffer, ParksTheReaderUntilDataArrivesAndWakesItOnce) {

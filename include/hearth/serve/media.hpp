@@ -4,22 +4,14 @@
 #include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
 #include "hearth/resume/bookmarks.hpp"
+#include "hearth/serve/admission.hpp"
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <variant>
 
-namespace hearth::http {
-
-/// The object id in a media path, or nullopt when the path is anything else (→ 404).
-std::optional<std::int64_t> media_object_id(std::string_view path);
-
-/// The object id in a converted-media path ("/media/<id>/play.ts", "/media/<id>/play.mp3"), else nullopt.
-std::optional<std::int64_t> converted_object_id(std::string_view path);
-
-/// The object id in a scaled-picture path ("/media/<id>/image.jpg"), else nullopt.
-std::optional<std::int64_t> scaled_image_object_id(std::string_view path);
+namespace hearth::serve {
 
 /// The transferMode.dlna.org value to answer with: the request's when it is valid for this kind of content,
 /// else the default (Streaming for audio/video, Interactive for images).
@@ -28,19 +20,18 @@ std::string transfer_mode(std::string_view requested, bool is_image);
 /// Decides whether an audio/video GET may start streaming: a lease to hold while it streams, or the refusal
 /// to send instead.
 /// start_seconds: where in the item the request starts (from its byte range), for the status page.
-using StreamAdmission =
-    std::function<std::variant<std::shared_ptr<void>, Response>(const db::ObjectRow&, double start_seconds)>;
+using StreamAdmission = std::function<Admitted(const db::ObjectRow&, double start_seconds)>;
 
 /// Told, when an audio/video stream has ended, what part of the item it delivered (for resume bookmarks).
 using PlaybackReport = std::function<void(const db::ObjectRow&, const resume::Played&)>;
 
 /// report may be empty.
-Response serve_media(const Request& request, db::ReaderPool& readers, const StreamAdmission& admit,
-                     PlaybackReport report = {});
+http::Response serve_media(const http::Request& request, db::ReaderPool& readers,
+                           const StreamAdmission& admit, PlaybackReport report = {});
 
 /// The part of a file a direct stream delivered: the bytes [first, first + length) were sent, of which
 /// the client acknowledged `delivery.bytes` (all of them when the response completed).
 resume::Played played_bytes(std::uint64_t first, std::uint64_t length, std::uint64_t size, double duration,
-                            const Delivery& delivery);
+                            const http::Delivery& delivery);
 
-} // namespace hearth::http
+} // namespace hearth::serve

@@ -1,4 +1,5 @@
-#include "hearth/http/media.hpp"
+// The URL scheme (http/urls.hpp): every builder's path parses back to its id, and nothing else parses.
+#include "hearth/http/urls.hpp"
 
 #include <gtest/gtest.h>
 #include <optional>
@@ -48,37 +49,6 @@ INSTANTIATE_TEST_SUITE_P(
                       IdCase{"/media/99999999999999999999", std::nullopt},
                       IdCase{std::string("/media/12\0.mp4", 14), std::nullopt}));
 
-struct ModeCase {
-    std::string requested;
-    bool is_image;
-    std::string expected;
-};
-
-std::ostream& operator<<(std::ostream& os, const ModeCase& c) {
-    return os << '"' << c.requested << "\" " << (c.is_image ? "image" : "a/v");
-}
-
-class TransferMode : public ::testing::TestWithParam<ModeCase> {};
-
-TEST_P(TransferMode, EchoesValidRequestElseDefault) {
-    const auto& c = GetParam();
-    EXPECT_EQ(transfer_mode(c.requested, c.is_image), c.expected);
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Table, TransferMode,
-    ::testing::Values(
-        // defaults when nothing (or nonsense) was asked for
-        ModeCase{"", false, "Streaming"}, ModeCase{"", true, "Interactive"},
-        ModeCase{"Bogus", false, "Streaming"}, ModeCase{"Bogus", true, "Interactive"},
-        // valid requests are echoed, in canonical spelling
-        ModeCase{"Streaming", false, "Streaming"}, ModeCase{"streaming", false, "Streaming"},
-        ModeCase{" Streaming ", false, "Streaming"}, ModeCase{"Interactive", true, "Interactive"},
-        ModeCase{"INTERACTIVE", true, "Interactive"}, ModeCase{"Background", false, "Background"},
-        ModeCase{"Background", true, "Background"}, ModeCase{"background", true, "Background"},
-        // a mode that does not fit the content falls back to the default
-        ModeCase{"Interactive", false, "Streaming"}, ModeCase{"Streaming", true, "Interactive"}));
-
 TEST(ScaledImageObjectId, ParsesOnlyTheImageVariant) {
     EXPECT_EQ(scaled_image_object_id("/media/30/image.jpg"), 30);
     EXPECT_EQ(scaled_image_object_id("/media/9223372036854775807/image.jpg"), INT64_MAX);
@@ -92,35 +62,51 @@ TEST(ScaledImageObjectId, ParsesOnlyTheImageVariant) {
     EXPECT_EQ(converted_object_id("/media/30/play.ts"), 30);
 }
 
-} // namespace
-} // namespace hearth::http
-
-namespace hearth::http {
-namespace {
-
-TEST(PlayedBytes, AnInterruptedStreamEndsWhereTheClientGot) {
-    // 60 s in 6000 bytes: 100 bytes a second. A stream from byte 1000 whose client acknowledged 2500 bytes.
-    auto p = played_bytes(1000, 5000, 6000, 60, Delivery{false, 2500});
-    EXPECT_DOUBLE_EQ(p.start, 10);
-    EXPECT_DOUBLE_EQ(p.end, 35);
-    EXPECT_DOUBLE_EQ(p.duration, 60);
-    EXPECT_FALSE(p.reached_end);
+TEST(ArtPath, ParsesTheTwoSizesAndNothingElse) {
+    struct Case {
+        const char* path;
+        std::optional<std::int64_t> id;
+        ArtVariant variant;
+    };
+    for (const auto& c :
+         {Case{"/art/12", 12, ArtVariant::tn}, Case{"/art/12.jpg", 12, ArtVariant::tn},
+          Case{"/art/12/sm.jpg", 12, ArtVariant::sm}, Case{"/art/", {}, {}}, Case{"/art/0", {}, {}},
+          Case{"/art/012", {}, {}}, Case{"/art/12.png", {}, {}}, Case{"/art/12/tn.png", {}, {}},
+          Case{"/art/-1", {}, {}}, Case{"/art/1x", {}, {}}, Case{"/art/99999999999999999999", {}, {}},
+          Case{"/media/12.jpg", {}, {}}, Case{"/art/12/sm.jpg/", {}, {}}}) {
+        auto parsed = parse_art_path(c.path);
+        ASSERT_EQ(parsed.has_value(), c.id.has_value()) << c.path;
+        if (!parsed) continue;
+        EXPECT_EQ(parsed->id, *c.id) << c.path;
+        EXPECT_EQ(parsed->variant, c.variant) << c.path;
+    }
 }
 
-TEST(PlayedBytes, AcknowledgedBytesNeverReachPastTheRange) {
-    // Headers count in the acknowledged bytes; the range still bounds the end.
-    auto p = played_bytes(0, 3000, 6000, 60, Delivery{false, 3300});
-    EXPECT_DOUBLE_EQ(p.end, 30);
-    EXPECT_FALSE(p.reached_end);
+TEST(UrlBuilders, WriteWhatTheParsersRead) {
+    EXPECT_EQ(media_path(12, "/srv/Videos/film.MP4"), "/media/12.mp4");
+    EXPECT_EQ(media_object_id(media_path(12, "/srv/Videos/film.MP4")), 12);
+    EXPECT_EQ(media_path(7, "/srv/x.toolong"), "/media/7");
+    EXPECT_EQ(media_path(7, "/srv/dir.d/noext"), "/media/7");
+    EXPECT_EQ(converted_path(30, Converted::play_ts), "/media/30/play.ts");
+    EXPECT_EQ(converted_path(30, Converted::play_mp3), "/media/30/play.mp3");
+    EXPECT_EQ(converted_path(30, Converted::image_jpg), "/media/30/image.jpg");
+    EXPECT_EQ(converted_object_id(converted_path(30, Converted::play_mp3)), 30);
+    EXPECT_EQ(scaled_image_object_id(converted_path(30, Converted::image_jpg)), 30);
+    EXPECT_EQ(art_path(INT64_MAX), "/art/9223372036854775807.jpg");
+    EXPECT_EQ(art_path(5, ArtVariant::sm), "/art/5/sm.jpg");
+    EXPECT_EQ(parse_art_path(art_path(5, ArtVariant::sm))->variant, ArtVariant::sm);
+    EXPECT_EQ(subtitle_path(4, "srt"), "/subtitle/4.srt");
+    EXPECT_EQ(subtitle_id(subtitle_path(4, "srt")), 4);
 }
 
-TEST(PlayedBytes, ACompletedRangeToTheEndOfTheFileReachedTheEnd) {
-    auto whole = played_bytes(0, 6000, 6000, 60, Delivery{true, 0});
-    EXPECT_DOUBLE_EQ(whole.end, 60);
-    EXPECT_TRUE(whole.reached_end);
-    auto middle = played_bytes(0, 3000, 6000, 60, Delivery{true, 3200});
-    EXPECT_DOUBLE_EQ(middle.end, 30);
-    EXPECT_FALSE(middle.reached_end); // a range that stops before the end of the file
+TEST(SubtitleId, ReadsTheIdBeforeTheFirstDot) {
+    EXPECT_EQ(subtitle_id("/subtitle/4.srt"), 4);
+    EXPECT_EQ(subtitle_id("/subtitle/4"), 4);
+    EXPECT_EQ(subtitle_id("/subtitle/04.srt"), 4); // the caller's whole-path comparison refuses it
+    for (const char* path :
+         {"/subtitle/", "/subtitle/.srt", "/subtitle/0.srt", "/subtitle/-1.srt", "/subtitle/x.srt",
+          "/subtitles/4.srt", "/media/4.srt", "/subtitle/99999999999999999999.srt"})
+        EXPECT_EQ(subtitle_id(path), std::nullopt) << path;
 }
 
 } // namespace
