@@ -8,14 +8,15 @@ Run inside the test namespace (scripts/wire_compare.sh A B does it for two binar
 
 What it does:
 1. make_corpus.sh builds the standard corpus, with two subtitles and a large photo added (add_extras), made
-   byte-identical from run to run (fix_corpus below); its files' sha256 open the dump, so that a corpus that did change shows as such and not as a server change.
+   byte-identical from run to run (fix_corpus); the files' sha256s open the dump, so that a corpus that changed
+   shows as such and not as a server change.
 2. `hearth --scan-only`, then the server on lo with a fixed --db, --name and --port and a HOME of its own (no
    config file of the user's is read), waiting until its scan is done.
 3. The device description, the SCPDs and icons it lists.
-4. For each User-Agent (none, a Samsung Tizen TV, a 2010 Samsung, an Xbox 360, one no profile knows): the whole ContentDirectory
-   from "0", BrowseDirectChildren of every container (all at once, a page of 2 from index 1, sorted by
-   -dc:title) and BrowseMetadata of every object, a few Searches, and ConnectionManager's GetProtocolInfo.
-   Every SOAP answer body goes into the dump whole.
+4. For each User-Agent (none, a Samsung Tizen TV, a 2010 Samsung, an Xbox 360, one no profile knows): the
+   whole ContentDirectory from "0", BrowseDirectChildren of every container (all at once, a page of 2 from
+   index 1, sorted by -dc:title) and BrowseMetadata of every object, a few Searches, the capabilities and
+   ConnectionManager's GetProtocolInfo. Every SOAP answer body goes into the dump whole.
 5. Then, for each User-Agent, every URL the DIDL-Lite gave that User-Agent (res, album art, subtitles): a full
    GET, a HEAD and a Range: bytes=0-99; for a converted stream (play.ts, play.mp3) also the first 256 KiB.
    All browsing comes before any streaming: a stream records a resume point, and a partly read one records a
@@ -26,12 +27,12 @@ Normalised (each differs from run to run of the same binary, and nothing else is
 - the device UUID (random at the first start, kept in the database): "DEVICE", and the description's
   serialNumber (its first 8 digits): "DEVICE8"; bodies are hashed after this;
 - the work dir's path, should any answer show it: "WORKDIR";
-- the Date header: dropped.
-Held fixed instead of normalised: the corpus bytes and mtimes (fix_corpus), the probe order (one_cpu), the port,
-the name, and the work dir's path (default /tmp/hearth-wire; art ETags hash the media file's path, so dumps made
-in different work dirs differ there).
+- the Date header: dropped;
 - a converted stream with video (play.ts): its packet structure instead of its bytes (av_fingerprint says
   why); converted audio (play.mp3) and scaled pictures keep their bytes.
+Held fixed instead: the corpus bytes and mtimes (fix_corpus), the probe order (one_cpu), the port, the name,
+and the work dir's path (default /tmp/hearth-wire; art ETags hash the media file's path, so dumps made in
+different work dirs differ there).
 Measured on the baseline: with these, two runs give the same dump.
 """
 
