@@ -203,13 +203,13 @@ def av_fingerprint(data):
     """A converted stream's video, without the encoder's bytes: every stream's parameters, and every packet's
     stream, pts, dts, duration and flags (and, for audio, its data's sha256).
 
-    Measured on the baseline: the first conversion of a file in a server process gives the same bytes on every
-    run, but later conversions of the same file by the same process differ, in the size of some H.264 frames
-    (the first keyframe: 5716 or 5714 bytes), so the length and hash differ too; their timestamps and flags,
-    and the audio, do not. The FFmpeg CLI with the same x264 settings on the same input gives one output every
-    time, so the pipeline's output depends on something left over from earlier work in the process (found for
-    issue 17, not fixed here). The packet structure still catches a change of codec, size, frame rate, GOP or
-    audio."""
+    Measured on the baseline, in three dumps under load: conversions made late in a run (for the Xbox and the
+    unknown User-Agent) differed between runs in the size of some H.264 frames (the first keyframe: 5716 or
+    5714 bytes), so in length and hash too, while their timestamps, flags and audio did not; the same
+    conversions made first in a run (no User-Agent) never differed, nor did 8 conversions in a row of one file
+    by a server that did nothing else. The FFmpeg CLI with the same x264 settings on the same input gave one
+    output every time, so the server's output depends on something else in the process (found for issue 17,
+    not fixed here). The packet structure still catches a change of codec, size, frame rate, GOP or audio."""
     with tempfile.NamedTemporaryFile(suffix=".ts") as tmp:
         tmp.write(data)
         tmp.flush()
