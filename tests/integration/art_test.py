@@ -13,9 +13,7 @@ waiting for approval gets 403; nothing under the media folder is written.
 Run inside the test namespace: netns.sh /usr/bin/python3 art_test.py --hearth build/hearth --workdir DIR
 """
 
-import argparse
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,11 +22,11 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import servers  # noqa: E402
+from e2elib import servers, suite  # noqa: E402
 from e2elib import sources as s  # noqa: E402
 from e2elib import tree as t  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 from e2elib.http import curl  # noqa: E402
 
 DIDL_NS = "urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/"
@@ -369,56 +367,46 @@ def check_media_folder_untouched(ctx):
     expect(not any("thumb" in p.lower() for p in now), "thumbnails under the media folder")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    shutil.rmtree(args.workdir, ignore_errors=True)
+def run_checks(args, runner, workdir):
     ctx = Context(args)
     for d in (ctx.media, ctx.state, ctx.tmp):
         os.makedirs(d)
-    runner = CheckRunner()
     try:
         make_corpus(ctx.media, ctx.tmp)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
         runner.fail("corpus", str(err))
-        return runner.summary()
+        return
     ctx.media_before = snapshot(ctx.media)
     port = servers.free_port()
     argv = servers.hearth_argv(args.hearth, ctx.media, os.path.join(ctx.state, "h.db"), "lo", port,
                                "Art Test") + ["--devices", "approved"]
-    ctx.server = servers.ServerProcess(argv, os.path.join(args.workdir, "hearth.log"), "127.0.0.1", port,
+    ctx.server = servers.ServerProcess(argv, os.path.join(workdir, "hearth.log"), "127.0.0.1", port,
                                        "/description.xml")
-    try:
-        ctx.server.start()
-        if not ctx.server.wait_ready(20) or not servers.wait_until(lambda: "scan finished" in ctx.log(), 60):
-            runner.fail("start", ctx.server.log_tail())
-            return runner.summary()
-        ctx.client = u.MediaServerClient("lo")
-        if ctx.client.discover(port, timeout=10) is None:
-            runner.fail("discover", "no MediaServer found by GUPnP")
-            return runner.summary()
-        if not runner.run("album_art_exactly_where_art_exists", check_album_art_exactly_where_art_exists, ctx):
-            return runner.summary()
-        runner.run("album_art_uri_carries_the_dlna_profile", check_album_art_uri_carries_the_dlna_profile, ctx)
-        runner.run("filter_decides", check_filter_without_art_leaves_it_out, ctx)
-        runner.run("thumbnails_are_jpegs_of_the_right_size", check_thumbnails_are_jpegs_of_the_right_size, ctx)
-        runner.run("video_thumbnail_skips_the_black_start", check_video_thumbnail_skips_the_black_start, ctx)
-        runner.run("head", check_head, ctx)
-        runner.run("no_art_is_404", check_no_art_is_404, ctx)
-        runner.run("garbage_art_is_404_with_one_log_line", check_garbage_art_is_404_with_one_log_line, ctx)
-        runner.run("made_once_and_kept_in_the_state_folder", check_made_once_and_kept_in_the_state_folder, ctx)
-        runner.run("etag_revalidation", check_etag_revalidation, ctx)
-        runner.run("changed_cover_gives_new_thumbnails", check_changed_cover_gives_new_thumbnails, ctx)
-        runner.run("cover_added_and_removed_beside_unchanged_music",
-                   check_cover_added_and_removed_beside_unchanged_music, ctx)
-        runner.run("pending_device_gets_403", check_pending_device_gets_403, ctx)
-        runner.run("media_folder_untouched", check_media_folder_untouched, ctx)
-    finally:
-        servers.cleanup_all()
-    return runner.summary()
+    ctx.server.start()
+    if not ctx.server.wait_ready(20) or not servers.wait_until(lambda: "scan finished" in ctx.log(), 60):
+        runner.fail("start", ctx.server.log_tail())
+        return
+    ctx.client = u.MediaServerClient("lo")
+    if ctx.client.discover(port, timeout=10) is None:
+        runner.fail("discover", "no MediaServer found by GUPnP")
+        return
+    if not runner.run("album_art_exactly_where_art_exists", check_album_art_exactly_where_art_exists, ctx):
+        return
+    runner.run("album_art_uri_carries_the_dlna_profile", check_album_art_uri_carries_the_dlna_profile, ctx)
+    runner.run("filter_decides", check_filter_without_art_leaves_it_out, ctx)
+    runner.run("thumbnails_are_jpegs_of_the_right_size", check_thumbnails_are_jpegs_of_the_right_size, ctx)
+    runner.run("video_thumbnail_skips_the_black_start", check_video_thumbnail_skips_the_black_start, ctx)
+    runner.run("head", check_head, ctx)
+    runner.run("no_art_is_404", check_no_art_is_404, ctx)
+    runner.run("garbage_art_is_404_with_one_log_line", check_garbage_art_is_404_with_one_log_line, ctx)
+    runner.run("made_once_and_kept_in_the_state_folder", check_made_once_and_kept_in_the_state_folder, ctx)
+    runner.run("etag_revalidation", check_etag_revalidation, ctx)
+    runner.run("changed_cover_gives_new_thumbnails", check_changed_cover_gives_new_thumbnails, ctx)
+    runner.run("cover_added_and_removed_beside_unchanged_music",
+               check_cover_added_and_removed_beside_unchanged_music, ctx)
+    runner.run("pending_device_gets_403", check_pending_device_gets_403, ctx)
+    runner.run("media_folder_untouched", check_media_folder_untouched, ctx)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks))

@@ -13,21 +13,18 @@ Every check prints PASS/FAIL/SKIP; the last line is 'N passed, M failed'; the ex
 status is non-zero when any check failed.
 """
 
-import argparse
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import corpus, gena, servers  # noqa: E402
+from e2elib import corpus, gena, servers, suite  # noqa: E402
 from e2elib import http as h  # noqa: E402
 from e2elib import tree as t  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 
 SERVER_NAME = "Hearth E2E"
 PAGE_SIZE = 2
@@ -881,50 +878,24 @@ def run_content_checks(ctx, runner):
         runner.run(name, func, ctx)
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def options(parser):
     parser.add_argument("--server", choices=("hearth", "minidlna"), default="hearth")
-    parser.add_argument("--hearth", help="path to the hearth binary (--server hearth)")
     parser.add_argument("--minidlnad", default=shutil.which("minidlnad") or "/usr/sbin/minidlnad")
-    parser.add_argument("--workdir", required=True, help="scratch folder (emptied first)")
     parser.add_argument("--no-hlo0", action="store_true", help="skip the hlo0 interface run")
     parser.add_argument("--no-skip", action="store_true",
                         help="with --server minidlna, run the Hearth-only checks too")
-    args = parser.parse_args()
+
+
+def skip(args):
+    return HEARTH_ONLY if args.server == "minidlna" and not args.no_skip else {}
+
+
+def run_checks(args, runner, _workdir):
     if args.server == "hearth" and not args.hearth:
-        parser.error("--hearth PATH is required with --server hearth")
-    return args
-
-
-def in_private_netns():
-    """Refuse to run outside a namespace made by netns.sh (it has the hlo0 bridge)."""
-    return subprocess.run(["ip", "link", "show", "hlo0"], capture_output=True,
-                          check=False).returncode == 0
-
-
-def exit_on_signal(signum, _frame):
-    raise SystemExit(f"stopped by signal {signum}")
-
-
-def main():
-    args = parse_args()
-    signal.signal(signal.SIGTERM, exit_on_signal)  # so that cleanup in finally runs
-    if not in_private_netns():
-        print("refusing to run: no hlo0 interface; run me through netns.sh", file=sys.stderr)
-        return 2
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
-    ctx = Context(args)
-    skip = HEARTH_ONLY if args.server == "minidlna" and not args.no_skip else {}
-    runner = CheckRunner(skip=skip)
-    try:
-        run_all(ctx, runner)
-    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # noqa: BLE001 - report it
-        runner.fail("harness", f"{type(exc).__name__}: {exc}")
-    finally:
-        servers.cleanup_all()
-    return runner.summary()
+        raise ValueError("--hearth PATH is required with --server hearth")
+    run_all(Context(args), runner)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks, options=options, skip=skip, hearth_required=False,
+                       description=__doc__.split("\n\n")[0]))

@@ -16,11 +16,9 @@ Hearth runs without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH (setpriv), so that chmo
 service user; the corpus is made of a few tiny ffmpeg encodes hard-linked thousands of times under distinct names.
 """
 
-import argparse
 import errno
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -32,9 +30,9 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import servers  # noqa: E402
+from e2elib import servers, suite  # noqa: E402
 from e2elib.sources import SourceBrowser  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 from e2elib.http import browse_body, fetch_description, soap_envelope, soap_post, upnp_error_code  # noqa: E402
 
 CDS = "urn:schemas-upnp-org:service:ContentDirectory:1"
@@ -542,41 +540,32 @@ ONLY = {"disk_full_serves_and_resumes": check_disk_full, "missing_folders_hide_a
         "kill9_during_sighup_rescan": check_kill_during_rescan}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
+def options(parser):
     parser.add_argument("--files", type=int, default=12000,
                         help="corpus size for the kill -9 checks: enough for a first scan of a few seconds")
     parser.add_argument("--only", choices=sorted(ONLY), help="the corpus check and this one only")
-    args = parser.parse_args()
-    args.hearth = os.path.abspath(args.hearth)
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
+
+
+def run_checks(args, runner, _workdir):
     ctx = Ctx(args)
-    runner = CheckRunner()
     total = args.files
-    try:
-        if not runner.run("corpus_and_clean_scan", check_corpus, ctx):
-            return runner.summary()
-        # Three moments of the first scan: right after the walk, early in probing, late in probing.
-        if args.only:
-            runner.run(args.only, ONLY[args.only], ctx)
-            return runner.summary()
-        runner.run("kill9_after_walk", kill_during_first_scan, ctx, "kill-walk",
-                   lambda db: count_items(db, containers=1) > 0)
-        runner.run("kill9_early_probing", kill_during_first_scan, ctx, "kill-early",
-                   lambda db: count_items(db) >= total // 5)
-        runner.run("kill9_late_probing", kill_during_first_scan, ctx, "kill-late",
-                   lambda db: count_items(db) >= total * 2 // 3)
-        runner.run("kill9_while_serving", check_kill_while_serving, ctx)
-        runner.run("disk_full_serves_and_resumes", check_disk_full, ctx)
-        runner.run("missing_folders_hide_and_return", check_missing_folders, ctx)
-        runner.run("kill9_during_sighup_rescan", check_kill_during_rescan, ctx)
-    finally:
-        servers.cleanup_all()
-    return runner.summary()
+    if not runner.run("corpus_and_clean_scan", check_corpus, ctx):
+        return
+    # Three moments of the first scan: right after the walk, early in probing, late in probing.
+    if args.only:
+        runner.run(args.only, ONLY[args.only], ctx)
+        return
+    runner.run("kill9_after_walk", kill_during_first_scan, ctx, "kill-walk",
+               lambda db: count_items(db, containers=1) > 0)
+    runner.run("kill9_early_probing", kill_during_first_scan, ctx, "kill-early",
+               lambda db: count_items(db) >= total // 5)
+    runner.run("kill9_late_probing", kill_during_first_scan, ctx, "kill-late",
+               lambda db: count_items(db) >= total * 2 // 3)
+    runner.run("kill9_while_serving", check_kill_while_serving, ctx)
+    runner.run("disk_full_serves_and_resumes", check_disk_full, ctx)
+    runner.run("missing_folders_hide_and_return", check_missing_folders, ctx)
+    runner.run("kill9_during_sighup_rescan", check_kill_during_rescan, ctx)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks, options=options))

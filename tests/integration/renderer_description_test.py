@@ -7,10 +7,8 @@ makes Hearth connect nowhere. A profile with a small image-max gets pictures sca
 Run inside the test namespace: netns.sh /usr/bin/python3 renderer_description_test.py --hearth build/hearth --workdir DIR
 """
 
-import argparse
 import http.server
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,9 +17,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import servers  # noqa: E402
+from e2elib import servers, suite  # noqa: E402
 from e2elib import sources as s  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 
 RENDERER = "127.0.0.2"
 OTHER = "127.0.0.3"
@@ -73,14 +71,9 @@ def announce(source, location, uuid="11111111-2222-3333-4444-555555555555"):
     sock.close()
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    media = os.path.join(args.workdir, "media")
-    profiles = os.path.join(args.workdir, "profiles")
+def run_checks(args, runner, workdir):
+    media = os.path.join(workdir, "media")
+    profiles = os.path.join(workdir, "profiles")
     os.makedirs(media)
     os.makedirs(profiles)
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
@@ -98,16 +91,15 @@ def main():
     with open(os.path.join(profiles, "kitchen.conf"), "w") as fh:
         fh.write(f"name = Kitchen TV\nmatch = Description.modelName: {MODEL}\ncontainers = mpegts\n"
                  "video = h264 1920x1080\naudio = aac 2\n")
-    db = os.path.join(args.workdir, "h.db")
+    db = os.path.join(workdir, "h.db")
     code, out = servers.hearth_scan_only(args.hearth, media, db, "Description Test")
-    runner = CheckRunner()
     if code != 0:
         runner.fail("scan", out)
-        return runner.summary()
+        return
     port = servers.free_port()
     argv = servers.hearth_argv(args.hearth, media, db, "lo", port, "Description Test") + [
         "--profiles", profiles]
-    server = servers.ServerProcess(argv, os.path.join(args.workdir, "hearth.log"), "127.0.0.1", port,
+    server = servers.ServerProcess(argv, os.path.join(workdir, "hearth.log"), "127.0.0.1", port,
                                    "/description.xml")
     server.start()
     renderer = Renderer(RENDERER)
@@ -151,7 +143,7 @@ def main():
             expect(res.uri.endswith("/image.jpg"), f"expected a scaled JPEG res, got {res.uri}")
             expect("DLNA.ORG_PN=JPEG_SM" in res.protocol_info, res.protocol_info)
             expect(len(photo.title) <= 5, f"title not cut to 5 characters: {photo.title!r}")
-            out = os.path.join(args.workdir, "scaled.jpg")
+            out = os.path.join(workdir, "scaled.jpg")
             subprocess.run(["curl", "-s", "-A", "TinyTV/2.0", "--interface", "127.0.0.5", "-o", out, res.uri],
                            check=True)
             probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height",
@@ -189,11 +181,7 @@ def main():
         renderer.close()
         other.close()
         server.terminate()
-    return runner.summary()
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    finally:
-        servers.cleanup_all()
+    sys.exit(suite.run(run_checks))

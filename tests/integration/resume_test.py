@@ -25,10 +25,8 @@ Every check prints PASS/FAIL; the last line is 'N passed, M failed'; the exit st
 check failed. All waits are bounded; every process started is killed at the end.
 """
 
-import argparse
 import http.client
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -38,11 +36,11 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import gena, servers  # noqa: E402
+from e2elib import gena, servers, suite  # noqa: E402
 from e2elib import http as h  # noqa: E402
 from e2elib import sources as s  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 from gi.repository import GLib, GObject, GUPnP  # noqa: E402
 
 REGISTRAR = "urn:microsoft.com:service:X_MS_MediaReceiverRegistrar:1"
@@ -403,22 +401,14 @@ def check_streams(runner, server, film, show):
     runner.run("full_conversion_clears", converted_whole_clears)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    workdir = os.path.abspath(args.workdir)
-    shutil.rmtree(workdir, ignore_errors=True)
-    os.makedirs(workdir)
+def run_checks(args, runner, workdir):
     media = os.path.join(workdir, "media")
     db = os.path.join(workdir, "hearth.db")
-    runner = CheckRunner()
     make_corpus(media)
     code, out = servers.hearth_scan_only(args.hearth, media, db, "Resume Test")
     if code != 0:
         runner.fail("scan", out)
-        return runner.summary()
+        return
 
     def start():
         server = servers.hearth_server(args.hearth, media, db, "lo", "127.0.0.1", "Resume Test",
@@ -435,7 +425,7 @@ def main():
         film, show = ids.get("film"), ids.get("show")
         if not film or not show:
             runner.fail("corpus_indexed", f"titles found: {sorted(ids)}")
-            return runner.summary()
+            return
         check_registrar(runner, server, u.MediaServerClient("lo"))
         tv = Client(SAMSUNG, server.port, SAMSUNG_HEADERS)
         other = Client(OTHER, server.port, {"User-Agent": OTHER_UA})
@@ -452,14 +442,10 @@ def main():
             expect(Client(OTHER, server.port, {}).bookmark(film) == (None, None),
                    "after a restart another device sees the TV's bookmark")
         runner.run("bookmarks_survive_restart", survives_restart)
-    except Exception as exc:  # noqa: BLE001 - setup trouble fails the run, not the harness
-        runner.fail("setup", f"{type(exc).__name__}: {exc}")
     finally:
         if server is not None:
             server.terminate()
-        servers.cleanup_all()
-    return runner.summary()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks))

@@ -6,9 +6,7 @@ on reload keeping the running one, and SIGTERM ending with byebye-then-exit 0.
 Run inside the test namespace: netns.sh /usr/bin/python3 service_test.py --hearth build/hearth --workdir DIR
 """
 
-import argparse
 import os
-import shutil
 import signal
 import socket
 import sqlite3
@@ -20,8 +18,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import servers  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib import servers, suite  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 
 
 class NotifySocket:
@@ -67,32 +65,25 @@ def write_config(path, media, name, extra=""):
         fh.write("".join(f"media = {m}\n" for m in media) + f"name = {name}\n{extra}")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
-    first = os.path.join(args.workdir, "first")
-    second = os.path.join(args.workdir, "second")
+def run_checks(args, runner, workdir):
+    first = os.path.join(workdir, "first")
+    second = os.path.join(workdir, "second")
     os.makedirs(first)
     os.makedirs(second)
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=120", "-ar", "48000",
                     "-ac", "2", os.path.join(first, "long.wav")], check=True)
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=1", "-c:a", "libmp3lame",
                     os.path.join(second, "added later.mp3")], check=True)
-    conf = os.path.join(args.workdir, "hearth.conf")
+    conf = os.path.join(workdir, "hearth.conf")
     write_config(conf, [first], "Before Reload")
     port = servers.free_port()
-    notify = NotifySocket(os.path.join(args.workdir, "notify.sock"))
+    notify = NotifySocket(os.path.join(workdir, "notify.sock"))
     env = dict(os.environ, NOTIFY_SOCKET=notify.path, WATCHDOG_USEC="1000000")
-    log = open(os.path.join(args.workdir, "hearth.log"), "w")
-    db = os.path.join(args.workdir, "h.db")
+    log = open(os.path.join(workdir, "hearth.log"), "w")
+    db = os.path.join(workdir, "h.db")
     proc = subprocess.Popen([args.hearth, "--config", conf, "--db", db,
                              "--interface", "lo", "--port", str(port)], stdout=log, stderr=log, env=env)
     base = f"http://127.0.0.1:{port}"
-    runner = CheckRunner()
     stream = None
     try:
         def ready_and_status():
@@ -136,12 +127,12 @@ def main():
 
         def reload_refuses_a_media_folder_around_the_state():
             # The database and its thumbnails live in workdir: sharing workdir would have Hearth write there.
-            write_config(conf, [first, args.workdir], "Around The State")
+            write_config(conf, [first, workdir], "Around The State")
             proc.send_signal(signal.SIGHUP)
             time.sleep(1.5)
             expect(proc.poll() is None, "the server exited")
             expect("After Reload" in get(base + "/description.xml"), "the configuration was applied")
-            with open(os.path.join(args.workdir, "hearth.log")) as fh:
+            with open(os.path.join(workdir, "hearth.log")) as fh:
                 expect("holds Hearth's state folder" in fh.read(), "no log line saying why")
         runner.run("reload_refuses_a_media_folder_around_the_state", reload_refuses_a_media_folder_around_the_state)
 
@@ -158,8 +149,7 @@ def main():
             proc.kill()
         notify.close()
         log.close()
-    return runner.summary()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks))

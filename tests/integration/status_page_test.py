@@ -8,19 +8,16 @@ Run inside the test namespace (netns.sh):
 The screenshot is left at WORKDIR/status.png. Last line: 'N passed, M failed'.
 """
 
-import argparse
 import os
-import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import servers  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib import servers, suite  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 
 TV_ADDRESS = "127.0.0.2"
 TV_AGENT = "SEC_HHP_[TV] UE55TU7100/1.0 DLNADOC/1.50"
@@ -90,24 +87,17 @@ def wait_for(predicate, timeout=10, what="condition"):
     expect(ok, f"timed out waiting for {what}")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
-    media = os.path.join(args.workdir, "media")
-    db = os.path.join(args.workdir, "state", "hearth.db")
+def run_checks(args, runner, workdir):
+    media = os.path.join(workdir, "media")
+    db = os.path.join(workdir, "state", "hearth.db")
     make_corpus(media)
-    runner = CheckRunner()
     code, output = servers.hearth_scan_only(args.hearth, media, db, "Status Page Test")
     if code != 0:
         runner.fail("scan", output)
-        return runner.summary()
+        return
     port = servers.free_port()
     argv = servers.hearth_argv(args.hearth, media, db, "lo", port, "Lounge Hearth") + ["--devices", "approved"]
-    server = servers.ServerProcess(argv, os.path.join(args.workdir, "hearth.log"), "127.0.0.1", port,
+    server = servers.ServerProcess(argv, os.path.join(workdir, "hearth.log"), "127.0.0.1", port,
                                    "/description.xml")
     server.start()
     base = f"http://127.0.0.1:{port}"
@@ -137,7 +127,7 @@ def main():
             wait_for(lambda: driver.execute_script(
                 "const i = document.querySelector('#streams img.art'); return i && i.complete && i.naturalWidth;")
                 == 160, what="the cover of what is playing")
-            driver.save_screenshot(os.path.join(args.workdir, "status.png"))
+            driver.save_screenshot(os.path.join(workdir, "status.png"))
         runner.run("page_shows_real_data", page_shows_real_data)
 
         def approve_on_page():
@@ -173,11 +163,7 @@ def main():
         if driver:
             driver.quit()
         server.terminate()
-    return runner.summary()
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    finally:
-        servers.cleanup_all()
+    sys.exit(suite.run(run_checks))

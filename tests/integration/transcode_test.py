@@ -10,14 +10,12 @@ Needs ffmpeg/ffprobe (with libx264, libx265 and the dca encoder) and curl. The c
 every downloaded stream stay in WORKDIR. Last line: 'N passed, M failed'; exit status 1 when a check failed.
 """
 
-import argparse
 import hashlib
 import http.client
 import json
 import os
 import random
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -27,8 +25,8 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import corpus, servers  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib import corpus, servers, suite  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 from e2elib.http import browse_body, curl  # noqa: E402
 
 SAMSUNG_UA = "DLNADOC/1.50 SEC_HHP_[TV] UE65JU7000/1.0 UPnP/1.0"
@@ -598,48 +596,37 @@ def check_clean_shutdown(r):
     expect(code == 0, f"exit status {code} after SIGTERM ({took:.1f} s)")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
+def run_checks(args, runner, _workdir):
     r = Run(args)
-    runner = CheckRunner()
+    if not runner.run("corpus", make_corpus, r.media, r.work):
+        return
     try:
-        if not runner.run("corpus", make_corpus, r.media, r.work):
-            return runner.summary()
-        try:
-            r.server = r.start("main", 4)
-            r.limited = r.start("limited", 1)
-        except Exception as exc:  # noqa: BLE001
-            runner.fail("servers_start", str(exc))
-            return runner.summary()
-        if not runner.run("library_ready", check_library_ready, r):
-            return runner.summary()
-        runner.run("browse_samsung_converted_only", check_browse_samsung, r)
-        runner.run("browse_vlc_originals", check_browse_vlc, r)
-        runner.run("full_transcode_headers", check_full_transcode_headers, r)
-        runner.run("full_transcode_h264_ac3_duration", check_full_transcode_stream, r)
-        runner.run("time_seek_full_transcode", check_time_seek_full, r)
-        runner.run("time_seek_copied_video_keyframe", check_time_seek_copied_video, r)
-        runner.run("audio_only_video_bit_exact", check_audio_only_copies_video, r)
-        runner.run("vlc_originals_byte_identical", check_originals_untouched, r, r.vlc, VLC_UA, list(CORPUS))
-        runner.run("samsung_direct_mp4_byte_identical", check_originals_untouched, r, r.samsung, SAMSUNG_UA,
-                   ["h264_aac.mp4"])
-        runner.run("head_play_ts_starts_nothing", check_head, r)
-        runner.run("head_play_ts_no_content_length", check_head_content_length, r)
-        runner.run("time_seek_errors", check_seek_errors, r)
-        runner.run("disconnect_frees_threads_and_fds", check_disconnect_frees, r)
-        runner.run("max_transcodes_503_then_free", check_max_transcodes, r)
-        runner.run("corrupt_input_ends_cleanly", check_corrupt_inputs, r)
-        runner.run("converts_after_corrupt_input", check_converts_after_corrupt, r)
-        runner.run("clean_shutdown", check_clean_shutdown, r)
-    finally:
-        servers.cleanup_all()
-    return runner.summary()
+        r.server = r.start("main", 4)
+        r.limited = r.start("limited", 1)
+    except Exception as exc:  # noqa: BLE001
+        runner.fail("servers_start", str(exc))
+        return
+    if not runner.run("library_ready", check_library_ready, r):
+        return
+    runner.run("browse_samsung_converted_only", check_browse_samsung, r)
+    runner.run("browse_vlc_originals", check_browse_vlc, r)
+    runner.run("full_transcode_headers", check_full_transcode_headers, r)
+    runner.run("full_transcode_h264_ac3_duration", check_full_transcode_stream, r)
+    runner.run("time_seek_full_transcode", check_time_seek_full, r)
+    runner.run("time_seek_copied_video_keyframe", check_time_seek_copied_video, r)
+    runner.run("audio_only_video_bit_exact", check_audio_only_copies_video, r)
+    runner.run("vlc_originals_byte_identical", check_originals_untouched, r, r.vlc, VLC_UA, list(CORPUS))
+    runner.run("samsung_direct_mp4_byte_identical", check_originals_untouched, r, r.samsung, SAMSUNG_UA,
+               ["h264_aac.mp4"])
+    runner.run("head_play_ts_starts_nothing", check_head, r)
+    runner.run("head_play_ts_no_content_length", check_head_content_length, r)
+    runner.run("time_seek_errors", check_seek_errors, r)
+    runner.run("disconnect_frees_threads_and_fds", check_disconnect_frees, r)
+    runner.run("max_transcodes_503_then_free", check_max_transcodes, r)
+    runner.run("corrupt_input_ends_cleanly", check_corrupt_inputs, r)
+    runner.run("converts_after_corrupt_input", check_converts_after_corrupt, r)
+    runner.run("clean_shutdown", check_clean_shutdown, r)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks))

@@ -10,23 +10,20 @@ Run inside the test namespace (netns.sh):
 Needs ffmpeg. Last line: 'N passed, M failed'; exit status 1 when a check failed.
 """
 
-import argparse
 import http.client
 import os
-import shutil
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import exif, servers  # noqa: E402
+from e2elib import exif, servers, suite  # noqa: E402
 from e2elib import http as h  # noqa: E402
 from e2elib import sources as src  # noqa: E402
 from e2elib import tree as t  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 
 # file → tags. "Duets" has one album artist over three singers and two discs; "Hits 2001" has none, so the
 # folder makes it one compilation.
@@ -302,35 +299,24 @@ def check_ids_stable_across_rescan(r):
     expect(recent and recent[0].title == "new", f"Recently added starts with {[o.title for o in recent][:2]}")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hearth", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
+def run_checks(args, runner, _workdir):
     r = Run(args)
-    runner = CheckRunner()
-    try:
-        if not runner.run("corpus", make_corpus, r.media) or not runner.run("server_starts", r.start):
-            return runner.summary()
-        runner.run("root_lists_views_then_folders", check_root, r)
-        runner.run("music_albums_grouped", check_albums, r)
-        runner.run("album_plays_by_disc_then_track", check_album_order, r)
-        runner.run("artists_by_album_artist_and_various", check_artists, r)
-        runner.run("genres_list_artists_and_albums", check_genres, r)
-        runner.run("album_shows_its_cover", check_album_cover, r)
-        runner.run("view_items_refer_to_folder_items", check_view_items_refer_to_files, r)
-        runner.run("search_scoped_to_view", check_search_scoped, r)
-        runner.run("search_audio_title_contains", check_search_criteria, r)
-        runner.run("video_all_folder_recent_episode_order", check_video, r)
-        runner.run("pictures_by_year_month_taken", check_pictures, r)
-        runner.run("xbox_360_well_known_containers", check_xbox_well_known_containers, r)
-        runner.run("view_ids_stable_across_rescan", check_ids_stable_across_rescan, r)
-    finally:
-        servers.cleanup_all()
-    return runner.summary()
+    if not runner.run("corpus", make_corpus, r.media) or not runner.run("server_starts", r.start):
+        return
+    runner.run("root_lists_views_then_folders", check_root, r)
+    runner.run("music_albums_grouped", check_albums, r)
+    runner.run("album_plays_by_disc_then_track", check_album_order, r)
+    runner.run("artists_by_album_artist_and_various", check_artists, r)
+    runner.run("genres_list_artists_and_albums", check_genres, r)
+    runner.run("album_shows_its_cover", check_album_cover, r)
+    runner.run("view_items_refer_to_folder_items", check_view_items_refer_to_files, r)
+    runner.run("search_scoped_to_view", check_search_scoped, r)
+    runner.run("search_audio_title_contains", check_search_criteria, r)
+    runner.run("video_all_folder_recent_episode_order", check_video, r)
+    runner.run("pictures_by_year_month_taken", check_pictures, r)
+    runner.run("xbox_360_well_known_containers", check_xbox_well_known_containers, r)
+    runner.run("view_ids_stable_across_rescan", check_ids_stable_across_rescan, r)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks))

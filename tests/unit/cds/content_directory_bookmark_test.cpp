@@ -1,7 +1,7 @@
 // X_SetBookmark and the bookmarks Browse shows, over a real (temporary) index, through the SOAP action table.
 #include "hearth/cds/content_directory.hpp"
-#include "hearth/db/migrations.hpp"
 #include "hearth/resume/bookmarks.hpp"
+#include "support/index.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -33,8 +33,7 @@ std::string browse_metadata(const std::string& id, const std::string& filter) {
 class BookmarkActionTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        db::Database db(path, db::OpenMode::read_write_create);
-        db::configure_writer(db);
+        test::IndexWriter db(path);
         db.exec(
             "INSERT INTO objects(id, parent_id, is_container, path, title, upnp_class, child_count) VALUES"
             "(1, 0, 1, '/m', 'm', 'object.container.storageFolder', 3)");

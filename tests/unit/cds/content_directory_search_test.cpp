@@ -1,7 +1,7 @@
 // ContentDirectory's Search action over a real (temporary) index, driven through the SOAP action table.
 #include "hearth/cds/content_directory.hpp"
-#include "hearth/db/migrations.hpp"
 #include "support/cds_client.hpp"
+#include "support/index.hpp"
 #include "support/temp_dir.hpp"
 
 #include <algorithm>
@@ -15,8 +15,7 @@ using test::search_body;
 class SearchActionTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        db::Database db(dir / "index.db", db::OpenMode::read_write_create);
-        db::configure_writer(db);
+        test::IndexWriter db(dir / "index.db");
         db.exec("INSERT INTO settings VALUES('system_update_id', '7')");
         db.exec(
             "INSERT INTO objects(id, parent_id, is_container, path, title, upnp_class, child_count) VALUES"

@@ -2,10 +2,10 @@
 // views rebuild_views() made, driven through the SOAP action table.
 #include "hearth/cds/content_directory.hpp"
 #include "hearth/cds/object_ids.hpp"
-#include "hearth/db/migrations.hpp"
 #include "hearth/library/views.hpp"
 #include "hearth/renderers/profile.hpp"
 #include "support/cds_client.hpp"
+#include "support/index.hpp"
 #include "support/temp_dir.hpp"
 
 #include <algorithm>
@@ -55,8 +55,7 @@ TEST(ObjectIds, WindowsMediaConnectNumbersNameViews) {
 class ViewsActionTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        db::Database db(dir / "index.db", db::OpenMode::read_write_create);
-        db::configure_writer(db);
+        test::IndexWriter db(dir / "index.db");
         db.exec("INSERT INTO settings VALUES('system_update_id', '3')");
         db.exec(
             "INSERT INTO objects(id, parent_id, is_container, path, title, upnp_class, child_count) VALUES"

@@ -1,4 +1,5 @@
 #include "hearth/media/media_info.hpp"
+#include "support/media_info.hpp"
 
 #include <gtest/gtest.h>
 #include <optional>
@@ -7,7 +8,9 @@
 namespace hearth::media {
 namespace {
 
-constexpr const char* kMp4 = "mov,mp4,m4a,3gp,3g2,mj2";
+using test::image;
+using test::kMp4;
+
 constexpr int kBaseline = 66, kMain = 77, kHigh = 100, kHigh10 = 110, kHigh444 = 244,
               kConstrainedBaseline = 578;
 
@@ -37,17 +40,6 @@ MediaInfo video(std::string container, std::string ext, std::string vcodec, int 
     i.audio_codec = std::move(acodec);
     i.channels = 2;
     i.sample_rate = 48000;
-    return i;
-}
-
-MediaInfo image(std::string container, std::string ext, std::string codec, std::int64_t w, std::int64_t h) {
-    MediaInfo i;
-    i.kind = Kind::image;
-    i.container = std::move(container);
-    i.extension = std::move(ext);
-    i.video_codec = std::move(codec);
-    i.width = w;
-    i.height = h;
     return i;
 }
 

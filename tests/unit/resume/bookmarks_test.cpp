@@ -1,5 +1,5 @@
-#include "hearth/db/migrations.hpp"
 #include "hearth/resume/bookmarks.hpp"
+#include "support/index.hpp"
 #include "support/temp_dir.hpp"
 
 #include <chrono>
@@ -92,8 +92,7 @@ TEST(PlaybackPosition, IsHoursMinutesSeconds) {
 class BookmarksTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        db::Database db(path, db::OpenMode::read_write_create);
-        db::configure_writer(db);
+        test::IndexWriter db(path);
         db.exec("INSERT INTO objects(id, parent_id, is_container, path, title, upnp_class) VALUES"
                 "(1, 0, 1, '/m', 'm', 'object.container.storageFolder'),"
                 "(10, 1, 0, '/m/a.mp4', 'a', 'object.item.videoItem'),"

@@ -1,8 +1,9 @@
 // The decision's renderer quirks: require-pn, audio-in and pictures over the renderer's size.
 #include "hearth/transcode/decision.hpp"
+#include "support/media_info.hpp"
+#include "support/renderer_profiles.hpp"
 
 #include <gtest/gtest.h>
-#include <stdexcept>
 #include <string>
 
 namespace hearth::transcode {
@@ -11,19 +12,14 @@ namespace {
 using media::Kind;
 using media::MediaInfo;
 using renderers::Profile;
+using test::builtin_profile;
+using test::kMkv;
+using test::kMp4;
 
-constexpr const char* kMp4 = "mov,mp4,m4a,3gp,3g2,mj2";
-constexpr const char* kMkv = "matroska,webm";
 constexpr int kH264High = 100, kHevcMain = 1;
 
-Profile builtin(std::string_view name) {
-    for (const auto& p : renderers::builtin_profiles())
-        if (p.name == name) return p;
-    throw std::runtime_error("no built-in profile " + std::string(name));
-}
-
 Profile generic_with(void (*quirk)(Profile&)) {
-    Profile p = builtin("Generic DLNA");
+    Profile p = builtin_profile("Generic DLNA");
     quirk(p);
     return p;
 }
@@ -72,7 +68,7 @@ TEST(DecisionRequirePn, AnOriginalWithAPnStaysDirect) {
 
 TEST(DecisionRequirePn, AVideoWithoutAPnIsRemuxedIntoATsThatHasOne) {
     auto mp4 = video(kMp4, "mp4", "h264", 1920, 1080, "mp3"); // H.264 + MP3 in MP4: no DLNA profile
-    EXPECT_EQ(decide(mp4, builtin("Generic DLNA")).action, Action::direct);
+    EXPECT_EQ(decide(mp4, builtin_profile("Generic DLNA")).action, Action::direct);
     auto plan = decide(mp4, requiring_pn());
     EXPECT_EQ(plan.action, Action::remux);
     EXPECT_EQ(plan.container, "mpegts");
@@ -81,7 +77,7 @@ TEST(DecisionRequirePn, AVideoWithoutAPnIsRemuxedIntoATsThatHasOne) {
 
 TEST(DecisionRequirePn, WhenARemuxHasNoPnEitherTheAudioIsConverted) {
     auto ts = video("mpegts", "ts", "h264", 1920, 1080, "mp2"); // no AVC_TS profile carries MP2
-    EXPECT_EQ(decide(ts, builtin("Generic DLNA")).action, Action::direct);
+    EXPECT_EQ(decide(ts, builtin_profile("Generic DLNA")).action, Action::direct);
     auto plan = decide(ts, requiring_pn());
     EXPECT_EQ(plan.action, Action::audio_only);
     EXPECT_TRUE(plan.copy_video);
@@ -114,7 +110,7 @@ TEST(DecisionRequirePn, AudioWithoutAPnBecomesMp3) {
     mp3.audio_codec = "mp3";
     mp3.channels = 2;
     mp3.sample_rate = 22050; // below the MP3 profile's rates: no PN
-    EXPECT_EQ(decide(mp3, builtin("Generic DLNA")).action, Action::direct);
+    EXPECT_EQ(decide(mp3, builtin_profile("Generic DLNA")).action, Action::direct);
     auto plan = decide(mp3, requiring_pn());
     EXPECT_EQ(plan.action, Action::audio_only);
     EXPECT_EQ(plan.container, "mp3");
@@ -125,7 +121,7 @@ TEST(DecisionRequirePn, AudioWithoutAPnBecomesMp3) {
 
 TEST(DecisionRequirePn, APictureWithoutAPnBecomesAJpegOfItsOwnSize) {
     auto webp = picture("webp", "webp", 1000, 700);
-    EXPECT_EQ(decide(webp, builtin("Generic DLNA")).action, Action::direct);
+    EXPECT_EQ(decide(webp, builtin_profile("Generic DLNA")).action, Action::direct);
     auto plan = decide(webp, requiring_pn());
     EXPECT_EQ(plan.action, Action::scale_image);
     EXPECT_EQ(plan.width, 1000);
@@ -151,14 +147,17 @@ TEST(DecisionRequirePn, APictureLargerThanJpegLargeIsScaledToIt) {
 // --- pictures over image-max
 
 TEST(DecisionImage, APictureWithinTheLimitIsSentAsItIs) {
-    EXPECT_EQ(decide(picture("mjpeg", "jpg", 4000, 3000), builtin("Generic DLNA")).action, Action::direct);
+    EXPECT_EQ(decide(picture("mjpeg", "jpg", 4000, 3000), builtin_profile("Generic DLNA")).action,
+              Action::direct);
     EXPECT_EQ(
-        decide(picture("mjpeg", "jpg", 1920, 1080), builtin("Samsung TV C/D series (2010-2011)")).action,
+        decide(picture("mjpeg", "jpg", 1920, 1080), builtin_profile("Samsung TV C/D series (2010-2011)"))
+            .action,
         Action::direct);
 }
 
 TEST(DecisionImage, ALargerPictureIsAScaledJpegWithThePnOfItsNewSize) {
-    auto plan = decide(picture("mjpeg", "jpg", 4000, 3000), builtin("Samsung TV C/D series (2010-2011)"));
+    auto plan =
+        decide(picture("mjpeg", "jpg", 4000, 3000), builtin_profile("Samsung TV C/D series (2010-2011)"));
     EXPECT_EQ(plan.action, Action::scale_image);
     EXPECT_FALSE(plan.copy_video);
     EXPECT_EQ(plan.video_codec, "mjpeg");
@@ -184,7 +183,7 @@ TEST(DecisionImage, UnknownSizeSoftwarePlayersAndOmitPn) {
     unknown.width.reset();
     unknown.height.reset();
     EXPECT_EQ(decide(unknown, small).action, Action::direct);
-    EXPECT_EQ(decide(picture("mjpeg", "jpg", 9000, 9000), builtin("VLC")).action, Action::direct);
+    EXPECT_EQ(decide(picture("mjpeg", "jpg", 9000, 9000), builtin_profile("VLC")).action, Action::direct);
     small.omit_pn = true;
     auto plan = decide(picture("mjpeg", "jpg", 1280, 1280), small);
     EXPECT_EQ(plan.action, Action::scale_image);
@@ -195,7 +194,7 @@ TEST(DecisionImage, UnknownSizeSoftwarePlayersAndOmitPn) {
 // --- audio-in (per-container audio lists)
 
 TEST(DecisionAudioIn, XboxTakesAacInMatroskaButOnlyAc3InTs) {
-    const Profile xbox = builtin("Xbox One / Series");
+    const Profile xbox = builtin_profile("Xbox One / Series");
     EXPECT_EQ(decide(video(kMkv, "mkv", "h264", 1920, 1080, "aac"), xbox).action, Action::direct);
     EXPECT_EQ(decide(video(kMkv, "mkv", "h264", 1920, 1080, "ac3"), xbox).action, Action::direct);
 
@@ -212,7 +211,7 @@ TEST(DecisionAudioIn, XboxTakesAacInMatroskaButOnlyAc3InTs) {
 TEST(DecisionAudioIn, AFullTranscodeConvertsAudioTheTsListRefuses) {
     auto hevc = video(kMkv, "mkv", "hevc", 1920, 1080, "aac");
     hevc.video_profile = kHevcMain;
-    auto plan = decide(hevc, builtin("Xbox One / Series"));
+    auto plan = decide(hevc, builtin_profile("Xbox One / Series"));
     EXPECT_EQ(plan.action, Action::full);
     EXPECT_FALSE(plan.copy_audio);
     EXPECT_EQ(plan.audio_codec, "ac3");

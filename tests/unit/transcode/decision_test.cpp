@@ -1,9 +1,10 @@
 #include "hearth/transcode/decision.hpp"
+#include "support/media_info.hpp"
+#include "support/renderer_profiles.hpp"
 
 #include <gtest/gtest.h>
 #include <optional>
 #include <ostream>
-#include <stdexcept>
 #include <string>
 
 namespace hearth::transcode {
@@ -12,16 +13,12 @@ namespace {
 using media::Kind;
 using media::MediaInfo;
 using renderers::Profile;
+using test::builtin_profile;
+using test::image;
+using test::kMkv;
+using test::kMp4;
 
-constexpr const char* kMp4 = "mov,mp4,m4a,3gp,3g2,mj2";
-constexpr const char* kMkv = "matroska,webm";
 constexpr int kH264High = 100, kH264High10 = 110, kHevcMain10 = 2;
-
-const Profile& profile(std::string_view name) {
-    for (const auto& p : renderers::builtin_profiles())
-        if (p.name == name) return p;
-    throw std::runtime_error("no built-in profile " + std::string(name));
-}
 
 MediaInfo video(std::string container, std::string ext, std::string vcodec, int vprofile, int level,
                 std::int64_t w, std::int64_t h, std::string acodec, std::int64_t channels = 2) {
@@ -54,17 +51,6 @@ MediaInfo audio(std::string container, std::string ext, std::string codec, std::
     return i;
 }
 
-MediaInfo image(std::string container, std::string ext, std::string codec, std::int64_t w, std::int64_t h) {
-    MediaInfo i;
-    i.kind = Kind::image;
-    i.container = std::move(container);
-    i.extension = std::move(ext);
-    i.video_codec = std::move(codec);
-    i.width = w;
-    i.height = h;
-    return i;
-}
-
 struct Expected {
     Action action;
     bool copy_video = true, copy_audio = true;
@@ -89,7 +75,7 @@ class Decision : public testing::TestWithParam<DecisionCase> {};
 
 TEST_P(Decision, LeastWorkThatPlays) {
     const auto& c = GetParam();
-    const Plan plan = decide(c.media, profile(c.profile));
+    const Plan plan = decide(c.media, builtin_profile(c.profile));
     const Expected& e = c.expected;
     EXPECT_STREQ(action_name(plan.action), action_name(e.action));
     EXPECT_EQ(plan.copy_video, e.copy_video);
@@ -243,7 +229,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<DecisionCase>& info) { return info.param.label; });
 
 TEST(Decision, OmitPnDropsTheProfileButKeepsTheMime) {
-    Profile p = profile("Generic DLNA");
+    Profile p = builtin_profile("Generic DLNA");
     p.omit_pn = true;
     const Plan plan = decide(video(kMkv, "mkv", "h264", kH264High, 41, 1920, 1080, "aac"), p);
     EXPECT_EQ(plan.action, Action::remux);
@@ -256,7 +242,7 @@ TEST(Decision, OmitPnDropsTheProfileButKeepsTheMime) {
 
 TEST(Decision, UnknownProfileAndLevelAreGivenTheBenefitOfTheDoubt) {
     const Plan plan =
-        decide(video(kMp4, "mp4", "h264", -99, -99, 1920, 1080, "aac"), profile("Generic DLNA"));
+        decide(video(kMp4, "mp4", "h264", -99, -99, 1920, 1080, "aac"), builtin_profile("Generic DLNA"));
     EXPECT_EQ(plan.action, Action::direct);
 }
 
