@@ -60,6 +60,63 @@ void caption_info(const http::Request& request, db::ReaderPool& readers, const d
                                     http::subtitle_path(subtitles.front().id, subtitles.front().format));
 }
 
+// The DLNA headers of every answer for a file, HEAD or GET, whatever its range.
+void file_headers(const http::Request& request, db::ReaderPool& readers, const db::ObjectRow& object,
+                  bool image, Response& r) {
+    r.header("Content-Type", object.mime.value_or("application/octet-stream"));
+    r.header("Accept-Ranges", "bytes");
+    r.header("transferMode.dlna.org", transfer_mode(request.header("transferMode.dlna.org"), image));
+    if (trim(request.header("getcontentFeatures.dlna.org")) == "1") {
+        r.header("contentFeatures.dlna.org", media::content_features(object.dlna_profile, image));
+    }
+    caption_info(request, readers, object, r);
+}
+
+// A GET of audio or video that will send bytes is a stream: admitted under the limits (a refusal is the
+// answer), and, when asked, reported with the part of the item it delivered once it ends.
+std::optional<Response> admit_playback(const db::ObjectRow& object, const http::RangeResult& range,
+                                       std::uint64_t size, const StreamAdmission& admit,
+                                       PlaybackReport report, Response& r) {
+    const bool partial = range.outcome == RangeOutcome::partial;
+    const double duration = object.duration_ms ? static_cast<double>(*object.duration_ms) / 1000 : 0;
+    const double start_seconds =
+        partial && size > 0 ? static_cast<double>(range.range.first) / static_cast<double>(size) * duration
+                            : 0;
+    auto admitted = admit(object, start_seconds);
+    if (auto* refusal = std::get_if<Response>(&admitted)) return std::move(*refusal);
+    r.keep_alive = std::get<StreamLease>(std::move(admitted)).keep_alive();
+    if (report) {
+        const std::uint64_t first = partial ? range.range.first : 0;
+        const std::uint64_t length = partial ? range.range.length() : size;
+        r.on_end = [report = std::move(report), row = object, first, length, size,
+                    duration](const http::Delivery& delivery) {
+            report(row, played_bytes(first, length, size, duration, delivery));
+        };
+    }
+    return std::nullopt;
+}
+
+// The status and body the range asks for.
+Response with_body(Response r, Fd fd, const http::RangeResult& range, std::uint64_t size,
+                   const std::string& path) {
+    switch (range.outcome) {
+    case RangeOutcome::unsatisfiable:
+        r.status = 416;
+        r.header("Content-Range", "bytes */" + std::to_string(size));
+        return r;
+    case RangeOutcome::partial:
+        r.status = 206;
+        r.header("Content-Range", "bytes " + std::to_string(range.range.first) + "-" +
+                                      std::to_string(range.range.last) + "/" + std::to_string(size));
+        r.file = http::FileBody{fd.release(), range.range.first, range.range.length(), path};
+        return r;
+    case RangeOutcome::whole:
+        r.file = http::FileBody{fd.release(), 0, size, path};
+        return r;
+    }
+    return r;
+}
+
 } // namespace
 
 Response serve_media(const http::Request& request, db::ReaderPool& readers, const StreamAdmission& admit,
@@ -83,54 +140,15 @@ Response serve_media(const http::Request& request, db::ReaderPool& readers, cons
         return Response::text(404, "Not found\n");
     }
     const bool image = object->upnp_class.starts_with("object.item.imageItem");
-
     Response r;
-    r.header("Content-Type", object->mime.value_or("application/octet-stream"));
-    r.header("Accept-Ranges", "bytes");
-    r.header("transferMode.dlna.org", transfer_mode(request.header("transferMode.dlna.org"), image));
-    if (trim(request.header("getcontentFeatures.dlna.org")) == "1") {
-        r.header("contentFeatures.dlna.org", media::content_features(object->dlna_profile, image));
-    }
-    caption_info(request, readers, *object, r);
+    file_headers(request, readers, *object, image, r);
     auto range =
         request.has_header("Range") ? http::parse_range(request.header("Range"), size) : http::RangeResult{};
     if (request.method == "GET" && !image && range.outcome != RangeOutcome::unsatisfiable) {
-        double start_seconds = 0;
-        if (range.outcome == RangeOutcome::partial && size > 0 && object->duration_ms) {
-            start_seconds = static_cast<double>(range.range.first) / static_cast<double>(size) *
-                            static_cast<double>(*object->duration_ms) / 1000;
-        }
-        auto admitted = admit(*object, start_seconds);
-        if (auto* refusal = std::get_if<Response>(&admitted)) return std::move(*refusal);
-        r.keep_alive = std::get<StreamLease>(std::move(admitted)).keep_alive();
-        if (report) {
-            const bool partial = range.outcome == RangeOutcome::partial;
-            const std::uint64_t first = partial ? range.range.first : 0;
-            const std::uint64_t length = partial ? range.range.length() : size;
-            const double duration =
-                object->duration_ms ? static_cast<double>(*object->duration_ms) / 1000 : 0;
-            r.on_end = [report = std::move(report), row = *object, first, length, size,
-                        duration](const http::Delivery& delivery) {
-                report(row, played_bytes(first, length, size, duration, delivery));
-            };
-        }
+        if (auto refusal = admit_playback(*object, range, size, admit, std::move(report), r))
+            return std::move(*refusal);
     }
-    switch (range.outcome) {
-    case RangeOutcome::unsatisfiable:
-        r.status = 416;
-        r.header("Content-Range", "bytes */" + std::to_string(size));
-        return r;
-    case RangeOutcome::partial:
-        r.status = 206;
-        r.header("Content-Range", "bytes " + std::to_string(range.range.first) + "-" +
-                                      std::to_string(range.range.last) + "/" + std::to_string(size));
-        r.file = http::FileBody{fd.release(), range.range.first, range.range.length(), object->path};
-        return r;
-    case RangeOutcome::whole:
-        r.file = http::FileBody{fd.release(), 0, size, object->path};
-        return r;
-    }
-    return r;
+    return with_body(std::move(r), std::move(fd), range, size, object->path);
 }
 
 } // namespace hearth::serve
