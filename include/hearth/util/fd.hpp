@@ -20,6 +20,7 @@ class Fd {
     Fd& operator=(const Fd&) = delete;
     int get() const { return fd_; }
     bool ok() const { return fd_ >= 0; }
+    int release() { return std::exchange(fd_, -1); }
 
   private:
     int fd_;
