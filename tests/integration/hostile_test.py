@@ -156,24 +156,31 @@ def percentile(values, pct):
 
 
 def raw_request(source, port, head, body=b"", timeout=10.0):
-    """Send head, then body while no answer has come (a server may answer 413 from the head alone and
-    close: a client that kept sending would get a reset that discards the answer). Read to EOF.
-    → (status or None, response bytes)."""
+    """Send head and body while no answer has come, then read to EOF. → (status or None, response bytes).
+
+    A server may answer 431 or 413 before the whole request is in and close with the rest unread, which
+    resets the connection. Linux keeps what had arrived readable after the reset, but a client blocked in a
+    send gets the reset from the send: with 1 MiB of headers sent by one sendall, the 431 went unread once
+    under load (issue 17). So head and body go out in pieces, sending stops once an answer can be read, and
+    a send that fails still reads what came."""
     data = b""
+    request = head + body
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((source, 0))
         sock.settimeout(timeout)
         sock.connect((HOST, port))
         deadline = time.monotonic() + timeout
         try:
-            sock.sendall(head)
             sent = 0
-            while sent < len(body) and time.monotonic() < deadline:
+            while sent < len(request) and time.monotonic() < deadline:
                 readable, writable, _ = select.select([sock], [sock], [], 1.0)
                 if readable:
                     break
                 if writable:
-                    sent += sock.send(body[sent:sent + 65536])
+                    sent += sock.send(request[sent:sent + 65536])
+        except (ConnectionResetError, BrokenPipeError, socket.timeout):
+            pass
+        try:
             while time.monotonic() < deadline and len(data) < 1 << 20:
                 sock.settimeout(max(0.05, deadline - time.monotonic()))
                 chunk = sock.recv(65536)
