@@ -128,8 +128,10 @@ std::optional<HttpResponse> parse_http_response(std::string_view raw) {
 
 ResponseReader::Step ResponseReader::add(std::string_view bytes) {
     raw_.append(bytes);
+    // With status_only the bound is on the status line: what follows it may well come in the same read.
+    const auto line_end = status_only_ ? raw_.find("\r\n") : std::string::npos;
+    if (line_end != std::string::npos && line_end + 2 <= max_bytes_) return Step::done;
     if (raw_.size() > max_bytes_) return Step::too_large;
-    if (status_only_ && raw_.find("\r\n") != std::string::npos) return Step::done;
     return Step::more;
 }
 

@@ -60,7 +60,8 @@ std::optional<int> parse_status_line(std::string_view line);
 std::optional<HttpResponse> parse_http_response(std::string_view raw);
 
 /// Collects an answer as it arrives, at most max_bytes of it. With status_only the status line is all that
-/// is wanted (whether an event or a health check was taken), so the server need not close first.
+/// is wanted (whether an event or a health check was taken), so the server need not close first, and the
+/// bound is on that line alone.
 class ResponseReader {
   public:
     enum class Step { more, done, too_large };
@@ -68,8 +69,8 @@ class ResponseReader {
     ResponseReader(std::size_t max_bytes, bool status_only)
         : max_bytes_(max_bytes), status_only_(status_only) {}
 
-    /// Takes the next bytes received: done once the status line is complete (status_only), too_large once
-    /// more than max_bytes came, more otherwise.
+    /// Takes the next bytes received: done once the status line is complete within max_bytes (status_only),
+    /// too_large once more than max_bytes came without that, more otherwise.
     Step add(std::string_view bytes);
     /// What came, read as a response: the status with an empty body when status_only.
     std::optional<HttpResponse> response() const;

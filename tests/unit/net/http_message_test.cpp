@@ -126,6 +126,12 @@ TEST(ResponseReader, StopsAtTheStatusLineWhenThatIsAllItWants) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 202);
     EXPECT_EQ(r->body, "");
+    // The rest of the answer often comes in the same read: the bound is on the status line alone.
+    ResponseReader whole(32, true);
+    EXPECT_EQ(whole.add("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'x')),
+              ResponseReader::Step::done);
+    ASSERT_TRUE(whole.response());
+    EXPECT_EQ(whole.response()->status, 200);
     // A server that closes after a bare status line still answered.
     ResponseReader bare(64, true);
     EXPECT_EQ(bare.add("HTTP/1.0 500"), ResponseReader::Step::more);
