@@ -1,40 +1,25 @@
 #include "hearth/doctor/probes.hpp"
 
+#include "hearth/net/http_client.hpp"
+#include "hearth/net/socket.hpp"
+#include "hearth/ssdp/constants.hpp"
 #include "hearth/util/fd.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>
-#include <cstring>
 #include <poll.h>
 #include <random>
 #include <set>
 #include <sys/socket.h>
-#include <unistd.h>
 
 namespace hearth::doctor {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr const char* kGroup = "239.255.255.250";
-constexpr std::uint16_t kSsdpPort = 1900;
-constexpr int kTtl = 2;
 constexpr std::size_t kDatagramMax = 8192;
 constexpr auto kDescriptionTimeout = std::chrono::milliseconds(2000);
 constexpr std::size_t kDescriptionMax = 256 * 1024;
-
-sockaddr_in socket_address(in_addr address, std::uint16_t port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr = address;
-    return a;
-}
-
-sockaddr_in group_address() {
-    in_addr group{};
-    inet_pton(AF_INET, kGroup, &group);
-    return socket_address(group, kSsdpPort);
-}
+constexpr const char* kUserAgent = "Hearth-doctor/" HEARTH_VERSION;
 
 int bind_to(int fd, const sockaddr_in& a) {
     return ::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a);
@@ -48,10 +33,10 @@ Fd udp_socket() {
 Fd multicast_sender(const net::Interface& i) {
     Fd s = udp_socket();
     if (!s.ok()) return s;
-    if (bind_to(s.get(), socket_address(i.ipv4.front().address, 0)) != 0) return Fd();
+    if (bind_to(s.get(), net::socket_address(i.ipv4.front().address, 0)) != 0) return Fd();
     ip_mreqn out{};
     out.imr_ifindex = static_cast<int>(i.index);
-    int ttl = kTtl;
+    int ttl = ssdp::kMulticastTtl;
     int loop = 1;
     if (setsockopt(s.get(), IPPROTO_IP, IP_MULTICAST_IF, &out, sizeof out) != 0 ||
         setsockopt(s.get(), IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) != 0 ||
@@ -61,21 +46,9 @@ Fd multicast_sender(const net::Interface& i) {
 }
 
 bool send_to_group(int fd, const std::string& payload) {
-    auto to = group_address();
+    auto to = ssdp::group_address();
     return ::sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<const sockaddr*>(&to),
                     sizeof to) == static_cast<ssize_t>(payload.size());
-}
-
-/// Waits until fd is ready for events or the deadline passes.
-bool wait_for(int fd, short events, Clock::time_point deadline) {
-    while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        if (left <= 0) return false;
-        pollfd p{fd, events, 0};
-        int n = ::poll(&p, 1, static_cast<int>(left));
-        if (n > 0) return true;
-        if (n < 0 && errno != EINTR) return false;
-    }
 }
 
 std::string probe_token(unsigned ifindex) {
@@ -85,70 +58,12 @@ std::string probe_token(unsigned ifindex) {
 
 bool wait_for_token(int fd, const std::string& token, Clock::time_point deadline) {
     char buf[kDatagramMax];
-    while (wait_for(fd, POLLIN, deadline)) {
+    while (net::wait_ready(fd, POLLIN, deadline)) {
         ssize_t n = ::recv(fd, buf, sizeof buf, 0);
         if (n > 0 && std::string_view(buf, static_cast<std::size_t>(n)).find(token) != std::string_view::npos)
             return true;
     }
     return false;
-}
-
-Fd connect_to(const sockaddr_in& to, Clock::time_point deadline, std::string& error) {
-    Fd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!s.ok()) {
-        error = std::strerror(errno);
-        return s;
-    }
-    if (::connect(s.get(), reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0 && errno != EINPROGRESS) {
-        error = std::strerror(errno);
-        return Fd();
-    }
-    if (!wait_for(s.get(), POLLOUT, deadline)) {
-        error = "no connection in time";
-        return Fd();
-    }
-    int so_error = 0;
-    socklen_t len = sizeof so_error;
-    getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &so_error, &len);
-    if (so_error != 0) {
-        error = std::strerror(so_error);
-        return Fd();
-    }
-    return s;
-}
-
-bool send_all(int fd, std::string_view data, Clock::time_point deadline) {
-    while (!data.empty()) {
-        if (!wait_for(fd, POLLOUT, deadline)) return false;
-        ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
-        if (n > 0) data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
-/// Reads until the peer closes; error set when it takes too long or sends too much.
-std::string read_all(int fd, Clock::time_point deadline, std::size_t max_bytes, std::string& error) {
-    std::string out;
-    char buf[16384];
-    while (true) {
-        if (!wait_for(fd, POLLIN, deadline)) {
-            error = "no complete answer in time";
-            return out;
-        }
-        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n == 0) return out;
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR) continue;
-            error = std::strerror(errno);
-            return out;
-        }
-        out.append(buf, static_cast<std::size_t>(n));
-        if (out.size() > max_bytes) {
-            error = "answer larger than " + std::to_string(max_bytes) + " bytes";
-            return out;
-        }
-    }
 }
 
 struct Answer {
@@ -183,7 +98,7 @@ FoundServer describe(Answer a) {
         s.fetch_error = "LOCATION is not an http:// URL";
         return s;
     }
-    auto fetched = http_get(*url, kDescriptionTimeout, kDescriptionMax);
+    auto fetched = net::http_get(*url, kUserAgent, {kDescriptionTimeout, kDescriptionMax});
     if (!fetched.response) {
         s.fetch_error = fetched.error;
     } else if (fetched.response->status != 200) {
@@ -201,10 +116,10 @@ MulticastProbe probe_multicast(const net::Interface& interface, std::chrono::mil
     Fd listener = udp_socket();
     int on = 1;
     if (!listener.ok() || setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-        bind_to(listener.get(), socket_address(in_addr{htonl(INADDR_ANY)}, kSsdpPort)) != 0)
+        bind_to(listener.get(), net::socket_address(in_addr{htonl(INADDR_ANY)}, ssdp::kPort)) != 0)
         return {MulticastOutcome::cannot_listen, errno};
     ip_mreqn join{};
-    inet_pton(AF_INET, kGroup, &join.imr_multiaddr);
+    inet_pton(AF_INET, ssdp::kGroup, &join.imr_multiaddr);
     join.imr_ifindex = static_cast<int>(interface.index);
     if (setsockopt(listener.get(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &join, sizeof join) != 0)
         return {MulticastOutcome::cannot_join, errno};
@@ -221,34 +136,20 @@ PortCheck check_port(std::uint16_t port) {
     int on = 1; // as Hearth does: connections in TIME_WAIT do not make the port busy
     if (!s.ok() || setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0)
         return {PortState::error, errno, "", ""};
-    if (bind_to(s.get(), socket_address(in_addr{htonl(INADDR_ANY)}, port)) == 0 && ::listen(s.get(), 1) == 0)
+    if (bind_to(s.get(), net::socket_address(in_addr{htonl(INADDR_ANY)}, port)) == 0 &&
+        ::listen(s.get(), 1) == 0)
         return {PortState::free, 0, "", ""};
     int error = errno;
     if (error == EACCES || error == EPERM) return {PortState::no_permission, error, "", ""};
     if (error != EADDRINUSE) return {PortState::error, error, "", ""};
-    auto fetched =
-        http_get({"127.0.0.1", port, "/description.xml"}, std::chrono::milliseconds(1000), kDescriptionMax);
+    auto fetched = net::http_get({"127.0.0.1", port, "/description.xml"}, kUserAgent,
+                                 {std::chrono::milliseconds(1000), kDescriptionMax});
     if (fetched.response && fetched.response->status == 200) {
         auto device = parse_device_description(fetched.response->body);
         if (device && device->model_name.find("Hearth") != std::string::npos)
             return {PortState::in_use_by_hearth, error, device->friendly_name, device->udn};
     }
     return {PortState::in_use, error, "", ""};
-}
-
-Fetch http_get(const HttpUrl& url, std::chrono::milliseconds timeout, std::size_t max_bytes) {
-    auto address = net::parse_ipv4(url.host);
-    if (!address) return {std::nullopt, "'" + url.host + "' is not an IPv4 address"};
-    auto deadline = Clock::now() + timeout;
-    std::string error;
-    Fd s = connect_to(socket_address(*address, url.port), deadline, error);
-    if (!s.ok()) return {std::nullopt, error};
-    if (!send_all(s.get(), http_get_request(url), deadline)) return {std::nullopt, "cannot send the request"};
-    auto raw = read_all(s.get(), deadline, max_bytes, error);
-    if (!error.empty()) return {std::nullopt, error};
-    auto response = parse_http_response(raw);
-    if (!response) return {std::nullopt, "not an HTTP response"};
-    return {std::move(response), ""};
 }
 
 std::vector<FoundServer> search_media_servers(const std::vector<net::Interface>& interfaces,

@@ -1,6 +1,7 @@
 #include "hearth/http/server.hpp"
 
 #include "hearth/http/limits.hpp"
+#include "hearth/util/fd.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
 
@@ -83,8 +84,6 @@ class ShrinkWatch {
         wake_.notify_all();
         if (thread_.joinable()) thread_.join();
         std::lock_guard lock(mutex_);
-        for (const auto& [key, w] : watched_)
-            ::close(w.file);
         watched_.clear();
     }
 
@@ -93,32 +92,35 @@ class ShrinkWatch {
     /// of its descriptor: libmicrohttpd may close the response's own before that callback, and the number
     /// could then name another connection's file.
     void watch(const void* key, int socket, int file, const FileBody& body) {
-        const int own = ::fcntl(file, F_DUPFD_CLOEXEC, 0);
-        if (own < 0) return; // out of descriptors: this one response goes unwatched
+        Fd own(::fcntl(file, F_DUPFD_CLOEXEC, 0));
+        if (!own.ok()) return; // out of descriptors: this one response goes unwatched
         {
             std::lock_guard lock(mutex_);
-            if (auto old = watched_.find(key); old != watched_.end()) ::close(old->second.file);
-            watched_.insert_or_assign(
-                key, Watched{socket, own, body.offset + body.length, body.length, body.label, ++serial_});
+            watched_.insert_or_assign(key, Watched{socket, std::move(own), body.offset + body.length,
+                                                   body.length, body.label, ++serial_});
         }
         wake_.notify_all();
     }
     void forget(const void* key) {
         std::lock_guard lock(mutex_);
-        if (auto it = watched_.find(key); it != watched_.end()) {
-            ::close(it->second.file);
-            watched_.erase(it);
-        }
+        watched_.erase(key);
     }
 
   private:
     struct Watched {
         int socket;
-        int file;             ///< ours (a duplicate), closed when the entry goes
+        Fd file;              ///< ours (a duplicate), closed when the entry goes
         std::uint64_t end;    ///< the file offset just past the last byte promised
         std::uint64_t length; ///< the bytes promised
         std::string label;
         std::uint64_t serial; ///< tells a new response at a reused key from the one that was checked
+    };
+    /// One entry as a pass looks at it, through a duplicate of its own.
+    struct Look {
+        const void* key;
+        Fd file;
+        std::uint64_t end;
+        std::uint64_t serial;
     };
 
     void run() {
@@ -131,19 +133,19 @@ class ShrinkWatch {
             wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
             // fstat without the lock: on a network mount that stopped answering it can block, and every
             // request's completion (forget) and every new file response (watch) takes this lock. The
-            // duplicates stay open meanwhile: an entry forgotten now is closed by the next pass.
-            std::vector<std::pair<const void*, Watched>> now(watched_.begin(), watched_.end());
-            for (auto& [key, w] : now)
-                w.file = ::fcntl(w.file, F_DUPFD_CLOEXEC, 0);
+            // pass looks through duplicates of its own, so that an entry forgotten meanwhile may close its.
+            std::vector<Look> now;
+            for (const auto& [key, w] : watched_)
+                now.push_back({key, Fd(::fcntl(w.file.get(), F_DUPFD_CLOEXEC, 0)), w.end, w.serial});
             lock.unlock();
             std::vector<std::pair<const void*, std::uint64_t>> shrunk; // key, serial
-            for (const auto& [key, w] : now) {
+            for (const auto& look : now) {
                 struct stat st {};
-                if (w.file >= 0 && ::fstat(w.file, &st) == 0 &&
-                    static_cast<std::uint64_t>(st.st_size) < w.end)
-                    shrunk.emplace_back(key, w.serial);
-                if (w.file >= 0) ::close(w.file);
+                if (look.file.ok() && ::fstat(look.file.get(), &st) == 0 &&
+                    static_cast<std::uint64_t>(st.st_size) < look.end)
+                    shrunk.emplace_back(look.key, look.serial);
             }
+            now.clear(); // closes the duplicates, still without the lock
             lock.lock();
             for (const auto& [key, serial] : shrunk) {
                 auto it = watched_.find(key);
@@ -152,7 +154,6 @@ class ShrinkWatch {
                 log::warning("stopped sending ", w.label, ": the file became shorter than the ", w.length,
                              " bytes promised while it was sent");
                 ::shutdown(w.socket, SHUT_RDWR);
-                ::close(w.file);
                 watched_.erase(it);
             }
         }
@@ -263,12 +264,11 @@ MHD_Response* stream_response(std::shared_ptr<StreamSource> source, const std::a
 MHD_Response* file_response(FileBody&& body, MHD_Connection* connection, ShrinkWatch& watch,
                             const void* key) {
     const auto* fd_info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-    MHD_Response* response = MHD_create_response_from_fd_at_offset64(body.length, body.fd, body.offset);
-    if (response == nullptr) {
-        ::close(body.fd);
-        return nullptr;
-    }
-    if (fd_info != nullptr && key != nullptr) watch.watch(key, fd_info->connect_fd, body.fd, body);
+    MHD_Response* response =
+        MHD_create_response_from_fd_at_offset64(body.length, body.fd->get(), body.offset);
+    if (response == nullptr) return nullptr; // body.fd still closes the file
+    const int file = body.fd->release();     // libmicrohttpd closes it with the response
+    if (fd_info != nullptr && key != nullptr) watch.watch(key, fd_info->connect_fd, file, body);
     return response;
 }
 
@@ -284,10 +284,7 @@ MHD_Response* body_response(std::string&& body) {
 
 MHD_Result queue(MHD_Connection* connection, Response&& r, Server::Impl* impl = nullptr,
                  PendingRequest* pending = nullptr) {
-    if (r.drop_connection) {
-        if (r.file) ::close(r.file->fd);
-        return MHD_NO;
-    }
+    if (r.drop_connection) return MHD_NO; // a file body closes with r
     if (pending != nullptr) {
         pending->keep_alive = std::move(r.keep_alive);
         pending->on_end = std::move(r.on_end);

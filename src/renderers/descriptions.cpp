@@ -1,7 +1,7 @@
 #include "hearth/renderers/descriptions.hpp"
 
-#include "hearth/doctor/discovery.hpp"
-#include "hearth/doctor/probes.hpp"
+#include "hearth/net/device_description.hpp"
+#include "hearth/net/http_client.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 
@@ -12,6 +12,7 @@ constexpr auto kFetchTimeout = std::chrono::milliseconds(2000);
 constexpr std::size_t kMaxDescription = 128 * 1024;
 constexpr std::size_t kMaxQueue = 64;
 constexpr std::size_t kMaxKnown = 1024;
+constexpr const char* kUserAgent = "Hearth/" HEARTH_VERSION;
 } // namespace
 
 std::string_view description_field(const RendererDescription& d, std::string_view name) {
@@ -41,7 +42,7 @@ void Descriptions::stop() {
 
 void Descriptions::announced(in_addr from, const std::string& location) {
     // Never fetch from a third party: a forged NOTIFY must not make Hearth connect elsewhere.
-    auto url = doctor::parse_http_url(location);
+    auto url = net::parse_http_url(location);
     if (!url || url->host != net::to_string(from)) return;
     {
         std::lock_guard lock(mutex_);
@@ -77,11 +78,11 @@ void Descriptions::loop() {
             job = std::move(queue_.front());
             queue_.pop_front();
         }
-        auto url = doctor::parse_http_url(job.second);
-        auto fetched = doctor::http_get(*url, kFetchTimeout, kMaxDescription);
+        auto url = net::parse_http_url(job.second);
+        auto fetched = net::http_get(*url, kUserAgent, {kFetchTimeout, kMaxDescription});
         std::optional<RendererDescription> description;
         if (fetched.response && fetched.response->status == 200) {
-            if (auto d = doctor::parse_device_description(fetched.response->body)) {
+            if (auto d = net::parse_device_description(fetched.response->body)) {
                 description = RendererDescription{d->friendly_name, d->manufacturer, d->model_name, d->udn};
             }
         }

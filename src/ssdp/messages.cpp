@@ -36,14 +36,15 @@ std::optional<std::pair<std::string_view, unsigned long>> split_version(std::str
 } // namespace
 
 std::string alive(const Identity& id, std::string_view nt, std::string_view location) {
-    return "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=" +
-           std::to_string(kMaxAge) + "\r\nLOCATION: " + std::string(location) + "\r\nNT: " + std::string(nt) +
+    return "NOTIFY * HTTP/1.1\r\nHOST: " + std::string(kGroupHost) +
+           "\r\nCACHE-CONTROL: max-age=" + std::to_string(kMaxAge) +
+           "\r\nLOCATION: " + std::string(location) + "\r\nNT: " + std::string(nt) +
            "\r\nNTS: ssdp:alive\r\nSERVER: " + id.server + "\r\nUSN: " + usn(id, nt) + "\r\n" +
            common_headers(id) + "\r\n";
 }
 
 std::string byebye(const Identity& id, std::string_view nt) {
-    return "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: " + std::string(nt) +
+    return "NOTIFY * HTTP/1.1\r\nHOST: " + std::string(kGroupHost) + "\r\nNT: " + std::string(nt) +
            "\r\nNTS: ssdp:byebye\r\nUSN: " + usn(id, nt) + "\r\n" + common_headers(id) + "\r\n";
 }
 

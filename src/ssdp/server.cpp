@@ -1,5 +1,6 @@
 #include "hearth/ssdp/server.hpp"
 
+#include "hearth/ssdp/constants.hpp"
 #include "hearth/util/fd.hpp"
 #include "hearth/util/log.hpp"
 
@@ -20,20 +21,9 @@ namespace hearth::ssdp {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr const char* kGroup = "239.255.255.250";
-constexpr std::uint16_t kPort = 1900;
-constexpr int kTtl = 2;
 
 [[noreturn]] void fail(const std::string& what) {
     throw std::runtime_error("SSDP: " + what + ": " + std::strerror(errno));
-}
-
-sockaddr_in group_address() {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(kPort);
-    inet_pton(AF_INET, kGroup, &a.sin_addr);
-    return a;
 }
 
 struct Outgoing {
@@ -92,13 +82,13 @@ void Server::Impl::open_sockets() {
     any.sin_port = htons(kPort);
     any.sin_addr.s_addr = htonl(INADDR_ANY);
     if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&any), sizeof any) != 0)
-        fail("bind UDP port 1900");
+        fail("bind UDP port " + std::to_string(kPort));
     for (const auto& i : interfaces) {
         ip_mreqn req{};
         inet_pton(AF_INET, kGroup, &req.imr_multiaddr);
         req.imr_ifindex = static_cast<int>(i.index);
         if (setsockopt(listener.get(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &req, sizeof req) != 0) {
-            fail("join 239.255.255.250 on " + i.name + " (is multicast enabled on it?)");
+            fail("join " + std::string(kGroup) + " on " + i.name + " (is multicast enabled on it?)");
         }
         Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
         if (s.get() < 0) fail("socket");
@@ -110,7 +100,7 @@ void Server::Impl::open_sockets() {
         ip_mreqn out{};
         out.imr_ifindex = static_cast<int>(i.index);
         setsockopt(s.get(), IPPROTO_IP, IP_MULTICAST_IF, &out, sizeof out);
-        int ttl = kTtl;
+        int ttl = kMulticastTtl;
         setsockopt(s.get(), IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
         int loop = 1; // control points on this host must hear us too
         setsockopt(s.get(), IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop);

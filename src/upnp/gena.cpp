@@ -1,22 +1,19 @@
 #include "hearth/upnp/gena.hpp"
 
+#include "hearth/net/http_client.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
 #include "hearth/util/strings.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <random>
 #include <set>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace hearth::upnp {
 namespace {
 
 constexpr auto kSendTimeout = std::chrono::milliseconds(2000);
+constexpr std::size_t kMaxAnswerBytes = 8192; // a status line longer than this is no answer
 constexpr int kMaxFailures = 3;
 // The initial event must reach the subscriber after our SUBSCRIBE answer has, or it does not know the SID
 // yet.
@@ -27,28 +24,11 @@ constexpr std::size_t kMaxSubscriptions = 256;
 constexpr std::size_t kMaxSubscriptionsPerAddress = 32;
 constexpr std::size_t kMaxContainerIds = 500;
 
-std::optional<CallbackUrl> parse_url(std::string_view url) {
-    if (!istarts_with(url, "http://")) return std::nullopt;
-    url.remove_prefix(7);
-    auto slash = url.find('/');
-    auto authority = url.substr(0, slash);
-    CallbackUrl out;
-    out.path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    auto colon = authority.find(':');
-    if (colon != std::string_view::npos) {
-        auto port = parse_uint(authority.substr(colon + 1));
-        if (!port || *port == 0 || *port > 65535) return std::nullopt;
-        out.port = static_cast<std::uint16_t>(*port);
-        authority = authority.substr(0, colon);
-    }
-    auto host = net::parse_ipv4(std::string(authority));
+std::optional<CallbackUrl> parse_url(std::string_view text) {
+    auto url = net::parse_http_url(text);
+    auto host = url ? net::parse_ipv4(url->host) : std::nullopt;
     if (!host) return std::nullopt;
-    out.host = *host;
-    for (char c : out.path) {
-        if (static_cast<unsigned char>(c) <= 0x20)
-            return std::nullopt; // no header injection through the path
-    }
-    return out;
+    return CallbackUrl{*host, url->port, std::move(url->path)};
 }
 
 std::string new_sid() {
@@ -63,47 +43,15 @@ std::string new_sid() {
     return buf;
 }
 
-// A blocking-with-deadline HTTP exchange: connect, send, read the status line. True on a 2xx answer.
 enum class Sent { ok, failed, timed_out };
 
 // timed_out: the subscriber's host did not answer within kSendTimeout (gone, or dropping packets); failed:
-// refused, closed, or answered with an error, all of which come back at once.
+// refused, closed, or answered with an error, all of which come back at once. The status line is enough:
+// a subscriber that keeps the connection open after it costs no wait.
 Sent send_notify(const CallbackUrl& to, const std::string& request) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) return Sent::failed;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(to.port);
-    addr.sin_addr = to.host;
-    auto deadline = std::chrono::steady_clock::now() + kSendTimeout;
-    bool timed_out = false;
-    auto wait_for = [&](short events) {
-        auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
-                .count();
-        pollfd p{fd, events, 0};
-        const int n = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
-        timed_out = n == 0;
-        return n == 1 && (p.revents & events) != 0;
-    };
-    Sent result = Sent::failed;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 || errno == EINPROGRESS) {
-        std::size_t sent = 0;
-        while (sent < request.size() && wait_for(POLLOUT)) {
-            ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-            if (n <= 0) break;
-            sent += static_cast<std::size_t>(n);
-        }
-        char status[16] = {};
-        if (sent == request.size() && wait_for(POLLIN)) {
-            ssize_t n = ::recv(fd, status, sizeof status - 1, 0);
-            if (n >= 12 && std::string_view(status, 9).starts_with("HTTP/1.") && status[9] == '2')
-                result = Sent::ok;
-        }
-        if (result != Sent::ok && timed_out) result = Sent::timed_out;
-    }
-    ::close(fd);
-    return result;
+    const auto result = net::http_exchange(to.host, to.port, request, {kSendTimeout, kMaxAnswerBytes, true});
+    if (result.response) return result.response->status / 100 == 2 ? Sent::ok : Sent::failed;
+    return result.failure == net::HttpFailure::timed_out ? Sent::timed_out : Sent::failed;
 }
 
 http::Response status(int code, std::string text) {
@@ -155,12 +103,16 @@ std::string property_set(const std::vector<std::pair<std::string, std::string>>&
 
 std::string notify_request(const CallbackUrl& to, const std::string& sid, std::uint32_t seq,
                            const std::string& body) {
-    return "NOTIFY " + to.path + " HTTP/1.1\r\nHOST: " + net::to_string(to.host) + ":" +
-           std::to_string(to.port) +
-           "\r\nCONTENT-TYPE: text/xml; charset=\"utf-8\"\r\nNT: upnp:event\r\nNTS: "
-           "upnp:propchange\r\nSID: " +
-           sid + "\r\nSEQ: " + std::to_string(seq) + "\r\nCONTENT-LENGTH: " + std::to_string(body.size()) +
-           "\r\nConnection: close\r\n\r\n" + body;
+    return net::http_request("NOTIFY", to.path, "HTTP/1.1",
+                             {{"HOST", net::to_string(to.host) + ":" + std::to_string(to.port)},
+                              {"CONTENT-TYPE", "text/xml; charset=\"utf-8\""},
+                              {"NT", "upnp:event"},
+                              {"NTS", "upnp:propchange"},
+                              {"SID", sid},
+                              {"SEQ", std::to_string(seq)},
+                              {"CONTENT-LENGTH", std::to_string(body.size())},
+                              {"Connection", "close"}},
+                             body);
 }
 
 std::string container_update_ids(const std::map<std::string, std::int64_t>& changed) {

@@ -732,22 +732,42 @@ def check_counters(inst, minimum):
 
 
 def check_log_once_per_minute(inst):
-    """20 more outsider connections: still only one log line names the outsider."""
-    before = refusal_counts(inst).get("outsider", 0)
-    for _ in range(20):
+    """20 more outsider connections within the minute: no more log lines name the outsider.
+
+    The outsider was first refused many checks earlier, and under load those took over a minute: the
+    refusal was then rightly logged again. So one connection first: when it is logged, the minute starts
+    there and the 20 after it add no line; when it is not, the minute started earlier and may end during
+    the 20, which then add at most one."""
+    def outsider_lines():
+        return [line for line in inst.log_text().splitlines()
+                if OUTSIDER in line and not line.startswith("$ ")]
+
+    def connect():
         s.raw_exchange(OUTSIDER, HOST, inst.port,
                        f"GET / HTTP/1.1\r\nHost: {HOST}:{inst.port}\r\n\r\n".encode(), timeout=1)
+
+    before = refusal_counts(inst).get("outsider", 0)
+    earlier = len(outsider_lines())
+    connect()
+    time.sleep(0.5)
+    first = outsider_lines()
+    expect(first, f"no log line names {OUTSIDER}")
+    allowed = 0 if len(first) > earlier else 1
+    started = time.monotonic()
+    for _ in range(20):
+        connect()
     time.sleep(0.5)
     after = refusal_counts(inst).get("outsider", 0)
-    lines = [line for line in inst.log_text().splitlines()
-             if OUTSIDER in line and not line.startswith("$ ")]
-    expect(lines, f"no log line names {OUTSIDER}")
-    expect(len(lines) == 1, f"{len(lines)} log lines name {OUTSIDER} (want 1): {lines[:3]}")
-    low = lines[0].lower()
+    lines = outsider_lines()
+    expect(time.monotonic() - started < 50, "20 refused connections took longer than the check allows")
+    expect(len(lines) - len(first) <= allowed,
+           f"{len(lines) - len(first)} more log lines name {OUTSIDER} after 20 connections "
+           f"(want at most {allowed}): {lines[len(first):][:3]}")
+    low = lines[-1].lower()
     expect(any(word in low for word in ("outsider", "allow", "refus", "outside")),
-           f"log line does not say why: {lines[0]!r}")
-    expect(isinstance(before, int) and isinstance(after, int) and after >= before + 20,
-           f"outsider counter {before} -> {after} after 20 connections")
+           f"log line does not say why: {lines[-1]!r}")
+    expect(isinstance(before, int) and isinstance(after, int) and after >= before + 21,
+           f"outsider counter {before} -> {after} after 21 connections")
 
 
 def check_blocked_logged(inst, source):

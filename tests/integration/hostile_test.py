@@ -12,7 +12,8 @@ probes. Each attack is a named check with the expected behaviour:
   oversized   heads over 16 KiB → 431, SOAP bodies over 1 MiB → 413, RSS steady after 50 of each
   nesting     10,000 (and 100,000) nested XML elements in SOAP → a SOAP fault, server alive
   slowloris   500 connections trickling a header byte every few seconds; 200 renderers pausing
-              mid-stream; a normal client's Browse p99 stays under 100 ms (reported); per-address limit
+              mid-stream; a normal client's Browse p99 stays under 100 ms (reported; more, up to 500 ms,
+              when the load average is above the CPU count); per-address limit
   ssdp        malformed datagrams ignored and counted (status.json ssdp.malformed); valid M-SEARCH answered
   gena        SUBSCRIBE/UNSUBSCRIBE with missing, duplicate or garbage SID/NT/CALLBACK/TIMEOUT → 400/412
   media       truncated, absurd, empty, huge-art, random, FIFO, socket, symlink-loop files: skipped or
@@ -59,6 +60,7 @@ CLIENT = "127.0.0.2"  # the well-behaved household device
 # CMake passes wider limits for it (--browse-p99-ms, --rss-growth-kib).
 RSS_GROWTH_LIMIT = 4 * 1024  # KiB, after 50 oversized requests of each kind, and over a soak
 BROWSE_P99_LIMIT = 0.100  # s, for the normal client during the slowloris and paused-renderer attacks
+LOADED_LIMIT = 0.500  # s, the most loaded_limit() allows on a busy machine: the sanitized build's limit
 HEADER_LIMIT = 16 * 1024
 
 # Good files (listed) and files made to break probes; stems are the titles the server shows.
@@ -156,24 +158,31 @@ def percentile(values, pct):
 
 
 def raw_request(source, port, head, body=b"", timeout=10.0):
-    """Send head, then body while no answer has come (a server may answer 413 from the head alone and
-    close: a client that kept sending would get a reset that discards the answer). Read to EOF.
-    → (status or None, response bytes)."""
+    """Send head and body while no answer has come, then read to EOF. → (status or None, response bytes).
+
+    A server may answer 431 or 413 before the whole request is in and close with the rest unread, which
+    resets the connection. Linux keeps what had arrived readable after the reset, but a client blocked in a
+    send gets the reset from the send: with 1 MiB of headers sent by one sendall, the 431 went unread once
+    under load (issue 17). So head and body go out in pieces, sending stops once an answer can be read, and
+    a send that fails still reads what came."""
     data = b""
+    request = head + body
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((source, 0))
         sock.settimeout(timeout)
         sock.connect((HOST, port))
         deadline = time.monotonic() + timeout
         try:
-            sock.sendall(head)
             sent = 0
-            while sent < len(body) and time.monotonic() < deadline:
+            while sent < len(request) and time.monotonic() < deadline:
                 readable, writable, _ = select.select([sock], [sock], [], 1.0)
                 if readable:
                     break
                 if writable:
-                    sent += sock.send(body[sent:sent + 65536])
+                    sent += sock.send(request[sent:sent + 65536])
+        except (ConnectionResetError, BrokenPipeError, socket.timeout):
+            pass
+        try:
             while time.monotonic() < deadline and len(data) < 1 << 20:
                 sock.settimeout(max(0.05, deadline - time.monotonic()))
                 chunk = sock.recv(65536)
@@ -242,9 +251,18 @@ class BrowseProbe:
         expect(not self.errors, f"{what}: {len(self.errors)} Browse errors: {self.errors[:3]}")
         expect(len(self.latencies) >= minimum, f"{what}: only {len(self.latencies)} Browse answered")
         p99 = percentile(self.latencies, 99)
-        limit = self.ctx.args.browse_p99_ms / 1000
-        expect(p99 < limit, f"{what}: Browse p99 {p99 * 1000:.1f} ms (limit {limit * 1000:.0f} ms); "
-                            f"{self.summary()}")
+        limit = loaded_limit(self.ctx.args.browse_p99_ms / 1000)
+        expect(p99 < limit, f"{what}: Browse p99 {p99 * 1000:.1f} ms (limit {limit * 1000:.0f} ms at load "
+                            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs); {self.summary()}")
+
+
+def loaded_limit(limit):
+    """The Browse p99 limit on this machine now. With more runnable tasks than CPUs (a parallel build: load
+    20 on 2 CPUs) every Browse waits for a CPU, attack or not: p99 reached 106 ms during slowloris while
+    p50 stayed at 1.5 ms. So the limit grows with the load per CPU, up to LOADED_LIMIT; a server starved by
+    an attack (Browse waiting seconds, or refused) still fails."""
+    overcommit = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return max(limit, min(LOADED_LIMIT, limit * overcommit))
 
 
 def expect_alive(ctx, what):

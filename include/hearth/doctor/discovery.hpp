@@ -1,12 +1,22 @@
 #pragma once
-// The texts the doctor sends and reads when it looks for other DLNA servers: the M-SEARCH, the unicast
-// answers, LOCATION URLs, plain HTTP responses and device descriptions. Pure.
-#include <cstdint>
+// The texts the doctor sends and reads when it looks for other DLNA servers: the M-SEARCH and the unicast
+// answers. URLs, HTTP responses and device descriptions are read by net (http_message.hpp,
+// device_description.hpp). Pure.
+#include "hearth/net/device_description.hpp"
+#include "hearth/net/http_message.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace hearth::doctor {
+
+// The findings name these as the doctor's own.
+using net::DeviceSummary;
+using net::HttpUrl;
+using net::parse_device_description;
+using net::parse_http_url;
+using net::uuid_of_usn;
 
 inline constexpr const char* kMediaServerType = "urn:schemas-upnp-org:device:MediaServer:1";
 
@@ -22,38 +32,5 @@ struct SearchAnswer {
 
 /// A unicast answer to an M-SEARCH ("HTTP/1.1 200 OK" with LOCATION and USN), or nullopt.
 std::optional<SearchAnswer> parse_search_answer(std::string_view datagram);
-
-/// "uuid:1234::urn:…" → "1234"; empty when usn does not start with "uuid:".
-std::string uuid_of_usn(std::string_view usn);
-
-struct HttpUrl {
-    std::string host; ///< an IPv4 address or a name, as written
-    std::uint16_t port = 80;
-    std::string path = "/";
-};
-
-/// An http:// URL with an optional port; nullopt for anything else (https, IPv6 literals, bad ports).
-std::optional<HttpUrl> parse_http_url(std::string_view url);
-
-/// "GET path HTTP/1.0" with Host, asking the server to close the connection after answering.
-std::string http_get_request(const HttpUrl& url);
-
-struct HttpResponse {
-    int status = 0;
-    std::string body; ///< de-chunked when the response was chunked
-};
-
-/// A whole HTTP/1.x response as read until the server closed; nullopt when the status line is not HTTP.
-std::optional<HttpResponse> parse_http_response(std::string_view raw);
-
-struct DeviceSummary {
-    std::string friendly_name;
-    std::string manufacturer;
-    std::string model_name;
-    std::string udn; ///< without "uuid:"
-};
-
-/// The root device of a UPnP device description, or nullopt when it is not one.
-std::optional<DeviceSummary> parse_device_description(std::string_view xml);
 
 } // namespace hearth::doctor

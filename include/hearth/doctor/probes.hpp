@@ -20,14 +20,6 @@ MulticastProbe probe_multicast(const net::Interface& interface, std::chrono::mil
 /// holds it.
 PortCheck check_port(std::uint16_t port);
 
-struct Fetch {
-    std::optional<HttpResponse> response;
-    std::string error; ///< why there is no response
-};
-
-/// GET over HTTP/1.0 from an IPv4 address, reading at most max_bytes, all within timeout.
-Fetch http_get(const HttpUrl& url, std::chrono::milliseconds timeout, std::size_t max_bytes);
-
 /// Sends an M-SEARCH for MediaServer:1 on each interface, collects the answers for wait, then reads each
 /// answering server's description.
 std::vector<FoundServer> search_media_servers(const std::vector<net::Interface>& interfaces,

@@ -2,6 +2,8 @@
 // HTTP on libmicrohttpd: the only code that touches MHD handles. Requests are handed to one Handler as plain
 // values; the handler runs on its connection's thread (one thread per connection) and must be safe to call
 // concurrently.
+#include "hearth/util/fd.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,8 +33,17 @@ struct Request {
     std::size_t header_count(std::string_view name) const;
 };
 
+/// The bytes of an open file a response sends. Copies share the descriptor (a Response stays a value that
+/// handlers copy while adding headers); the last copy closes it, unless the server handed it to
+/// libmicrohttpd, which closes it with the response.
 struct FileBody {
-    int fd = -1; ///< owned by the response from the moment it is set
+    FileBody(Fd file, std::uint64_t from, std::uint64_t bytes, std::string name = {})
+        : fd(std::make_shared<Fd>(std::move(file))), offset(from), length(bytes), label(std::move(name)) {}
+    /// Takes ownership of file.
+    FileBody(int file, std::uint64_t from, std::uint64_t bytes, std::string name = {})
+        : FileBody(Fd(file), from, bytes, std::move(name)) {}
+
+    std::shared_ptr<Fd> fd;
     std::uint64_t offset = 0;
     std::uint64_t length = 0;
     std::string label{}; ///< names the file in the log line when it ends early

@@ -1,14 +1,13 @@
 #pragma once
 // SSDP messages (UPnP Device Architecture 1.1 §1): what Hearth announces and how it answers searches. Pure.
+#include "hearth/ssdp/constants.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace hearth::ssdp {
-
-inline constexpr int kMaxAge = 1800;
-inline constexpr int kMaxMx = 5;
 
 struct Identity {
     std::string uuid; ///< without "uuid:"

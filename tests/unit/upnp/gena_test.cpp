@@ -121,6 +121,34 @@ TEST_F(GenaRequests, GarbageTimeoutFallsBackToTheDefault) {
 using namespace std::chrono_literals;
 using Clock = Moderation::Clock;
 
+TEST(Callbacks, TheHttpUrlsOnLiteralIpv4Hosts) {
+    auto cbs = parse_callbacks("<http://192.168.1.20:49152/ev?x=1><http://192.168.1.21/><http://tv.local/e>");
+    ASSERT_EQ(cbs.size(), 2U);
+    char text[INET_ADDRSTRLEN];
+    EXPECT_STREQ(inet_ntop(AF_INET, &cbs[0].host, text, sizeof text), "192.168.1.20");
+    EXPECT_EQ(cbs[0].port, 49152);
+    EXPECT_EQ(cbs[0].path, "/ev?x=1");
+    EXPECT_EQ(cbs[1].port, 80);
+    EXPECT_EQ(cbs[1].path, "/");
+    // Nothing that could split the NOTIFY request line, and no port 0.
+    EXPECT_TRUE(parse_callbacks("<http://192.168.1.20/a b>").empty());
+    EXPECT_TRUE(parse_callbacks("<http://192.168.1.20/a\r\nX: y>").empty());
+    EXPECT_TRUE(parse_callbacks("<http://192.168.1.20:0/>").empty());
+    EXPECT_TRUE(parse_callbacks("<https://192.168.1.20/>").empty());
+}
+
+TEST(NotifyRequest, TheBytesAnEventGoesOutAs) {
+    CallbackUrl to{};
+    inet_pton(AF_INET, "192.168.1.20", &to.host);
+    to.port = 49152;
+    to.path = "/ev";
+    EXPECT_EQ(
+        notify_request(to, "uuid:1", 7, "<e/>"),
+        "NOTIFY /ev HTTP/1.1\r\nHOST: 192.168.1.20:49152\r\nCONTENT-TYPE: text/xml; charset=\"utf-8\"\r\n"
+        "NT: upnp:event\r\nNTS: upnp:propchange\r\nSID: uuid:1\r\nSEQ: 7\r\nCONTENT-LENGTH: 4\r\n"
+        "Connection: close\r\n\r\n<e/>");
+}
+
 TEST(Moderation, AtMostOneEventPerIntervalToOneSubscriber) {
     const auto t0 = Clock::time_point{} + 100s;
     Moderation m;
