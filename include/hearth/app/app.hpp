@@ -1,13 +1,12 @@
 #pragma once
 // The composition root: owns every subsystem, starts them in dependency order and stops them in reverse.
-// Request handling is serve/'s; App routes each request there or to UPnP and the status page.
+// Request handling is serve/'s; App routes each request there (or to GENA's subscriptions).
 // Threads: run() on the main thread; HTTP connection threads call handle(); the scanner and SSDP have
 // their own.
 #include "hearth/config/config.hpp"
 #include "hearth/db/objects.hpp"
 #include "hearth/http/server.hpp"
 #include "hearth/net/interfaces.hpp"
-#include "hearth/status/status_json.hpp"
 
 #include <functional>
 #include <memory>
@@ -59,15 +58,9 @@ class App {
     /// The household boundary at accept time (HTTP) or receipt (SSDP). Any thread.
     bool admit(in_addr client, std::string_view what);
 
-    /// The short router: the boundary, then serve/ or UPnP control, eventing, descriptions, the status page.
-    /// HTTP connection threads.
+    /// The short router: the boundary, then serve/'s handlers (media, art, subtitles, device actions, UPnP
+    /// control, the descriptions, the status page) or GENA's subscriptions. HTTP connection threads.
     http::Response handle(const http::Request& request);
-    http::Response handle_control(const http::Request& request, const Live& live, bool restricted,
-                                  std::int64_t device_id);
-    /// The status page's own answers: /, /status.json.
-    std::optional<http::Response> status_answer(const http::Request& request, const Live& live,
-                                                bool restricted, bool can_manage);
-    status::Snapshot snapshot(const Live& live, bool can_manage);
 
     std::shared_ptr<const Live> make_live(const Config& config) const;
     std::unique_ptr<ssdp::Server> start_ssdp(const Config& config);
