@@ -3,10 +3,10 @@
 #include "hearth/net/http_client.hpp"
 #include "hearth/net/interfaces.hpp"
 #include "hearth/util/log.hpp"
+#include "hearth/util/random.hpp"
 #include "hearth/util/strings.hpp"
 
 #include <algorithm>
-#include <random>
 #include <set>
 
 namespace hearth::upnp {
@@ -31,16 +31,10 @@ std::optional<CallbackUrl> parse_url(std::string_view text) {
     return CallbackUrl{*host, url->port, std::move(url->path)};
 }
 
+// A subscription's SID: the one random UUID maker (util/random), from the kernel's generator, so that nobody
+// can guess another subscriber's SID to renew or cancel it.
 std::string new_sid() {
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    char buf[64];
-    std::uint64_t a = rng();
-    std::uint64_t b = rng();
-    std::snprintf(buf, sizeof buf, "uuid:%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                  static_cast<unsigned>(a >> 16) & 0xFFFF, static_cast<unsigned>(a) & 0xFFF,
-                  (static_cast<unsigned>(b >> 48) & 0x3FFF) | 0x8000,
-                  static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
-    return buf;
+    return "uuid:" + util::random_uuid();
 }
 
 enum class Sent { ok, failed, timed_out };

@@ -4,6 +4,8 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <regex>
+#include <set>
 
 namespace hearth::upnp {
 namespace {
@@ -48,6 +50,17 @@ TEST_F(GenaRequests, OneDeviceCannotTakeEverySubscription) {
         {{"NT", "upnp:event"}, {"CALLBACK", "<http://192.168.1.21:49152/ev>"}, {"TIMEOUT", "Second-300"}});
     inet_pton(AF_INET, "192.168.1.21", &other.client.sin_addr);
     EXPECT_EQ(eventing.handle(other).status, 200) << "another device is still welcome";
+}
+
+TEST_F(GenaRequests, EachSubscriptionGetsItsOwnRandomUuidSid) {
+    const std::regex form("uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    std::set<std::string> sids;
+    for (int i = 0; i < 20; ++i) {
+        auto sid = subscribe();
+        EXPECT_TRUE(std::regex_match(sid, form)) << sid;
+        sids.insert(sid);
+    }
+    EXPECT_EQ(sids.size(), 20U);
 }
 
 TEST_F(GenaRequests, DuplicateHeadersAre400) {
