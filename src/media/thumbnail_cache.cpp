@@ -46,26 +46,10 @@ std::optional<std::int64_t> id_of(const std::string& name) {
     return static_cast<std::int64_t>(*value);
 }
 
-// Releases a making slot and wakes one waiter, however make() leaves.
-struct Slot {
-    std::mutex& mutex;
-    std::condition_variable& freed;
-    unsigned& active;
-    std::set<std::int64_t>& busy;
-    std::int64_t id;
-    ~Slot() {
-        {
-            std::lock_guard lock(mutex);
-            --active;
-            busy.erase(id);
-        }
-        freed.notify_all();
-    }
-};
-
 } // namespace
 
-ThumbnailCache::ThumbnailCache(fs::path dir, Limits limits) : dir_(std::move(dir)), limits_(limits) {}
+ThumbnailCache::ThumbnailCache(fs::path dir, Limits limits)
+    : dir_(std::move(dir)), making_(limits.parallel, {limits.waiting, limits.max_wait}) {}
 
 fs::path ThumbnailCache::file_of(std::int64_t id, const std::string& key, ArtSize size) const {
     char shard[8];
@@ -88,20 +72,12 @@ CachedArt ThumbnailCache::get(std::int64_t id, const ArtSource& source, ArtSize 
         if (auto bytes = read_file(file_of(id, key, size)))
             return {CachedArt::Status::ok, std::move(*bytes), key};
     }
-    std::unique_lock lock(mutex_);
-    if (failed_.contains(std::to_string(id) + "-" + key)) return {};
-    auto can_start = [&] { return active_ < limits_.parallel && !busy_.contains(id); };
-    if (!can_start()) {
-        if (waiting_ >= limits_.waiting) return {CachedArt::Status::busy, {}, key};
-        ++waiting_;
-        const bool started = slot_free_.wait_for(lock, limits_.max_wait, can_start);
-        --waiting_;
-        if (!started) return {CachedArt::Status::busy, {}, key};
+    {
+        std::lock_guard lock(mutex_);
+        if (failed_.contains(std::to_string(id) + "-" + key)) return {};
     }
-    ++active_;
-    busy_.insert(id);
-    lock.unlock();
-    Slot slot{mutex_, slot_free_, active_, busy_, id};
+    const auto slot = making_.take(id);
+    if (!slot) return {CachedArt::Status::busy, {}, key};
     // Another request for this item may have made the files while this one waited.
     if (!dir_.empty()) {
         if (auto bytes = read_file(file_of(id, key, size)))
@@ -159,10 +135,7 @@ std::size_t ThumbnailCache::remove_except(const std::set<std::int64_t>& keep) {
         const auto id = id_of(name);
         const bool leftover = name.find(".tmp") != std::string::npos;
         if (id && keep.contains(*id) && !leftover) continue;
-        {
-            std::lock_guard lock(mutex_); // a thumbnail being made for it now is written after this
-            if (id && busy_.contains(*id)) continue;
-        }
+        if (id && making_.holds(*id)) continue; // a thumbnail being made for it now is written after this
         std::error_code rm;
         if (fs::remove(it->path(), rm)) ++removed;
     }

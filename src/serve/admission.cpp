@@ -4,16 +4,6 @@
 
 namespace hearth::serve {
 
-Slots::Lease Slots::take(unsigned limit) {
-    auto& taken = *counter_;
-    unsigned now = taken.load();
-    do {
-        if (now >= limit) return nullptr;
-    } while (!taken.compare_exchange_weak(now, now + 1));
-    // The lease points at the counter and owns a share of it; its deleter gives the slot back.
-    return Lease(counter_.get(), [counter = counter_](void*) { --*counter; });
-}
-
 std::shared_ptr<void> StreamLease::keep_alive() && {
     if (!conversion_) return std::move(stream_);
     return std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(std::move(stream_),
@@ -52,7 +42,8 @@ Admitted Admission::conversion(const http::Request& request, const net::LanPolic
     auto admitted = stream(request, policy, std::move(wanted));
     auto* lease = std::get_if<StreamLease>(&admitted);
     if (!lease) return admitted;
-    auto slot = conversions_.take(max_transcodes);
+    conversions_.set_limit(max_transcodes); // read at each conversion, so a new limit applies from the next
+    auto slot = conversions_.take();
     if (!slot) {
         refusals_.record(net::Refusal::stream_limit, request.client.sin_addr,
                          "conversion of '" + object.title + "' (--max-transcodes)");

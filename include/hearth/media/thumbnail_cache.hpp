@@ -7,11 +7,12 @@
 // Threads: get() from any HTTP connection thread. It makes thumbnails on the calling thread (which holds
 // up only that connection), at most `parallel` at once, so that a first browse of many videos does not take
 // every core from Browse and streams; a request that finds them all busy waits at most `max_wait`, and only
-// `waiting` may wait at all (the caller answers 503).
+// `waiting` may wait at all (the caller answers 503). The limit is a util::Slots keyed by object id, so an
+// item's thumbnails are never made twice at once: a second request for it waits as for a slot.
 #include "hearth/media/art.hpp"
+#include "hearth/util/slots.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -60,12 +61,8 @@ class ThumbnailCache {
     void store(std::int64_t id, const std::string& key, const std::string& tn, const std::string& sm);
 
     const std::filesystem::path dir_;
-    const Limits limits_;
-    mutable std::mutex mutex_; // guards everything below
-    std::condition_variable slot_free_;
-    unsigned active_ = 0;
-    unsigned waiting_ = 0;
-    std::set<std::int64_t> busy_;  ///< objects whose thumbnails are being made now
+    util::Slots making_;           ///< keyed by the object whose thumbnails are being made
+    mutable std::mutex mutex_;     // guards everything below
     std::set<std::string> failed_; ///< "<id>-<key>" that could not be made: not tried (or logged) again
     std::uint64_t made_ = 0;
 };

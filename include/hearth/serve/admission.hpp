@@ -9,6 +9,7 @@
 #include "hearth/http/server.hpp"
 #include "hearth/net/lan_policy.hpp"
 #include "hearth/net/refusals.hpp"
+#include "hearth/util/slots.hpp"
 
 #include <atomic>
 #include <memory>
@@ -17,32 +18,20 @@
 
 namespace hearth::serve {
 
-/// A fixed number of slots taken without waiting: take() gives one (released when the last copy of the
-/// returned lease goes) or nothing. The limit is read at each take(), so a new one applies from the next.
-class Slots {
-  public:
-    using Lease = std::shared_ptr<void>;
-    /// A slot, or nullptr when `limit` are taken.
-    Lease take(unsigned limit);
-    unsigned taken() const { return counter_->load(); }
-
-  private:
-    // Shared with the leases, so that a lease may outlive the Slots it came from.
-    std::shared_ptr<std::atomic<unsigned>> counter_ = std::make_shared<std::atomic<unsigned>>(0);
-};
-
 /// What an admitted stream holds while it is sent: its place in devices::Streams and, for a conversion, a
 /// --max-transcodes slot. Copyable (a response keeps it through http::Response::keep_alive).
 class StreamLease {
   public:
-    StreamLease(devices::Streams::Lease stream, Slots::Lease conversion = nullptr)
-        : stream_(std::move(stream)), conversion_(std::move(conversion)) {}
+    explicit StreamLease(devices::Streams::Lease stream) : stream_(std::move(stream)) {}
+    StreamLease(devices::Streams::Lease stream, util::Slots::Lease conversion)
+        : stream_(std::move(stream)),
+          conversion_(std::make_shared<util::Slots::Lease>(std::move(conversion))) {}
     /// As http::Response::keep_alive holds it.
     std::shared_ptr<void> keep_alive() &&;
 
   private:
     devices::Streams::Lease stream_;
-    Slots::Lease conversion_;
+    std::shared_ptr<util::Slots::Lease> conversion_; // shared: the slot comes back with the last copy
 };
 
 /// The stream being asked for.
@@ -73,7 +62,7 @@ class Admission {
     devices::Streams& streams_;
     devices::Registry& devices_;
     net::Refusals& refusals_;
-    Slots conversions_;
+    util::Slots conversions_{0}; // no waiting: a conversion over the limit gets its 503 at once
 };
 
 } // namespace hearth::serve

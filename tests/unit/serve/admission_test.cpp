@@ -1,4 +1,5 @@
-// Stream admission: the conversion slots, the stream limits, and that dropping a lease gives both back.
+// Stream admission (the limiter itself is tested in util/slots_test.cpp): the conversion slots, the stream
+// limits, and that dropping a lease gives both back.
 #include "hearth/serve/admission.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/serve/fixture.hpp"
@@ -7,32 +8,6 @@
 
 namespace hearth::serve {
 namespace {
-
-TEST(Slots, GivesAtMostTheLimitAndTakesThemBack) {
-    Slots slots;
-    auto a = slots.take(2);
-    auto b = slots.take(2);
-    ASSERT_TRUE(a && b);
-    EXPECT_FALSE(slots.take(2));
-    EXPECT_EQ(slots.taken(), 2u);
-    auto copy = a; // a response may hold copies; the slot comes back with the last
-    a.reset();
-    EXPECT_FALSE(slots.take(2));
-    copy.reset();
-    EXPECT_EQ(slots.taken(), 1u);
-    EXPECT_TRUE(slots.take(2));
-    EXPECT_TRUE(slots.take(5)) << "a raised limit applies at once";
-    EXPECT_FALSE(slots.take(0));
-}
-
-TEST(Slots, ALeaseMayOutliveItsSlots) {
-    Slots::Lease lease;
-    {
-        Slots slots;
-        lease = slots.take(1);
-    }
-    lease.reset(); // no use after free (ASan would say)
-}
 
 class AdmissionTest : public ::testing::Test {
   protected:
