@@ -26,10 +26,8 @@ status is non-zero when any check failed. All waits are bounded; every process s
 is killed at the end.
 """
 
-import argparse
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -39,12 +37,12 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import corpus, gena, servers  # noqa: E402
+from e2elib import corpus, gena, servers, suite  # noqa: E402
 from e2elib import http as h  # noqa: E402
 from e2elib import sources as s  # noqa: E402
 from e2elib import tree as t  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 
 SERVER_NAME = "Hearth Boundary"
 HOST = "127.0.0.1"  # the host itself: always allowed, always approved
@@ -122,7 +120,7 @@ class Context:
     def __init__(self, args):
         self.args = args
         self.binary = args.hearth
-        self.workdir = os.path.abspath(args.workdir)
+        self.workdir = args.workdir  # absolute: suite.run made it so
         self.media = os.path.join(self.workdir, "media")
         self.files = []
 
@@ -1372,46 +1370,19 @@ def run_all(ctx, runner):
             print(f"  ({name}: {time.monotonic() - started:.1f} s)", flush=True)
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hearth", required=True, help="path to the hearth binary")
-    parser.add_argument("--workdir", required=True, help="scratch folder (emptied first)")
+def options(parser):
     parser.add_argument("--only", action="append",
                         choices=("policy", "approved", "limits", "title", "hlo0"),
                         help="run only this server phase (repeatable)")
-    return parser.parse_args()
 
 
-def in_private_netns():
-    """Refuse to run outside a namespace made by netns.sh (it has the hlo0 bridge)."""
-    return subprocess.run(["ip", "link", "show", "hlo0"], capture_output=True,
-                          check=False).returncode == 0
-
-
-def exit_on_signal(signum, _frame):
-    raise SystemExit(f"stopped by signal {signum}")
-
-
-def main():
-    args = parse_args()
-    signal.signal(signal.SIGTERM, exit_on_signal)  # so that cleanup in finally runs
-    if not in_private_netns():
-        print("refusing to run: no hlo0 interface; run me through netns.sh", file=sys.stderr)
-        return 2
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
-    ctx = Context(args)
-    runner = CheckRunner()
+def run_checks(args, runner, _workdir):
     started = time.monotonic()
     try:
-        run_all(ctx, runner)
-    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # noqa: BLE001 - report it
-        runner.fail("harness", f"{type(exc).__name__}: {exc}")
+        run_all(Context(args), runner)
     finally:
-        servers.cleanup_all()
-    print(f"  (total {time.monotonic() - started:.1f} s)")
-    return runner.summary()
+        print(f"  (total {time.monotonic() - started:.1f} s)")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks, options=options, description=__doc__.split("\n\n")[0]))

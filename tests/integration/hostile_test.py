@@ -26,7 +26,6 @@ Every check prints PASS/FAIL/SKIP; the last line is 'N passed, M failed'. All lo
 and time; every process started is killed at the end.
 """
 
-import argparse
 import hashlib
 import http.client
 import os
@@ -34,8 +33,6 @@ import random
 import re
 import resource
 import select
-import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -46,12 +43,12 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from e2elib import servers  # noqa: E402
+from e2elib import servers, suite  # noqa: E402
 from e2elib import http as h  # noqa: E402
 from e2elib import sources as s  # noqa: E402
 from e2elib import tree as t  # noqa: E402
 from e2elib import upnp as u  # noqa: E402
-from e2elib.checks import CheckRunner, expect  # noqa: E402
+from e2elib.checks import expect  # noqa: E402
 
 SERVER_NAME = "Hearth Hostile"
 HOST = "127.0.0.1"
@@ -92,7 +89,7 @@ class Context:
     def __init__(self, args):
         self.args = args
         self.binary = args.hearth
-        self.workdir = os.path.abspath(args.workdir)
+        self.workdir = args.workdir  # absolute: suite.run made it so
         self.media = os.path.join(self.workdir, "media")
         self.server = None
         self.description = None
@@ -1152,10 +1149,7 @@ def run_all(ctx, runner):
     runner.run("server_alive_at_the_end", expect_alive, ctx, "every attack")
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hearth", required=True, help="path to the hearth binary")
-    parser.add_argument("--workdir", required=True, help="scratch folder (emptied first)")
+def options(parser):
     parser.add_argument("--load-seconds", type=int, default=60, help="wrk duration (default 60)")
     parser.add_argument("--soak-seconds", type=int, default=0,
                         help="run only the soak, this long (bench/soak.sh: 600)")
@@ -1164,42 +1158,20 @@ def parse_args():
     parser.add_argument("--rss-growth-kib", type=int, default=RSS_GROWTH_LIMIT,
                         help="allowed VmRSS growth (default 4096)")
     parser.add_argument("--only", action="append", help="run only checks whose name has this word")
-    return parser.parse_args()
 
 
-def in_private_netns():
-    return subprocess.run(["ip", "link", "show", "hlo0"], capture_output=True,
-                          check=False).returncode == 0
-
-
-def exit_on_signal(signum, _frame):
-    raise SystemExit(f"stopped by signal {signum}")
-
-
-def main():
-    args = parse_args()
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    if not in_private_netns():
-        print("refusing to run: no hlo0 interface; run me through netns.sh", file=sys.stderr)
-        return 2
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
+def run_checks(args, runner, _workdir):
     ctx = Context(args)
-    runner = CheckRunner()
     started = time.monotonic()
     try:
         run_all(ctx, runner)
-    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # noqa: BLE001 - report it
-        runner.fail("harness", f"{type(exc).__name__}: {exc}")
-    finally:
-        servers.cleanup_all()
+    finally:  # the figures gathered so far, even when the run stops early
         for sock in ctx.keep:
             sock.close()
-    for name, value in ctx.figures.items():
-        print(f"  figure: {name}: {value}")
-    print(f"  (total {time.monotonic() - started:.1f} s)")
-    return runner.summary()
+        for name, value in ctx.figures.items():
+            print(f"  figure: {name}: {value}")
+        print(f"  (total {time.monotonic() - started:.1f} s)")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite.run(run_checks, options=options, description=__doc__.split("\n\n")[0]))
